@@ -1,0 +1,223 @@
+// The diskless log engine: appends go through the flush buffer (one object + one Catalog commit
+// per flush); reads come from the in-memory tail or from the ObjectStore by Catalog coordinates,
+// with baseOffset patched. Handlers talk to this class, never to the storage backends.
+import type { AppendResult, BatchCoordinate, Catalog, PartitionOffsets } from '../storage/catalog.ts'
+import type { ObjectStore } from '../storage/object-store.ts'
+import { ErrorCode } from '../protocol/error-codes.ts'
+import { KafkaError } from '../common/errors.ts'
+import { patchBaseOffsets, sliceBatches, type BatchHeader } from '../protocol/records/record-batch.ts'
+import { FlushBuffer, type CommittedBatch } from './flush-buffer.ts'
+import { PartitionTail, TailCache } from './partition-tail.ts'
+import { PartitionWatchers } from './partition-watchers.ts'
+
+export interface TopicPartitionRef {
+  clusterId: string
+  topicId: string
+  partition: number
+}
+
+export interface LogEngineOptions {
+  catalog: Catalog
+  objectStore: ObjectStore
+  flushBytes: number
+  flushMs: number
+  maxPendingBytes: number
+  tailCacheBytes: number
+  onFlushError: (error: unknown, batchCount: number) => void
+}
+
+export interface ReadResult {
+  chunks: Buffer[]
+  bytes: number
+  highWatermark: number
+  logStartOffset: number
+}
+
+function partitionKey (topicId: string, partition: number): string {
+  return `${topicId}:${partition}`
+}
+
+export class LogEngine {
+  readonly #catalog: Catalog
+  readonly #objectStore: ObjectStore
+  readonly #flushBuffer: FlushBuffer
+  readonly #tailCache: TailCache
+  readonly #tails = new Map<string, { tail: PartitionTail, ready: Promise<PartitionTail | undefined> }>()
+  readonly #watchers = new PartitionWatchers()
+
+  constructor (options: LogEngineOptions) {
+    this.#catalog = options.catalog
+    this.#objectStore = options.objectStore
+    this.#tailCache = new TailCache(options.tailCacheBytes)
+    this.#flushBuffer = new FlushBuffer({
+      catalog: options.catalog,
+      objectStore: options.objectStore,
+      flushBytes: options.flushBytes,
+      flushMs: options.flushMs,
+      maxPendingBytes: options.maxPendingBytes,
+      onCommitted: batches => this.#onCommitted(batches),
+      onFlushError: options.onFlushError
+    })
+  }
+
+  get flushBuffer (): FlushBuffer {
+    return this.#flushBuffer
+  }
+
+  get tailCacheBytes (): number {
+    return this.#tailCache.bytes
+  }
+
+  /**
+   * Appends one validated batch; resolves once it is durable and committed. Synchronous up to
+   * the queueing, so batches of one connection keep their order.
+   */
+  append (target: TopicPartitionRef, bytes: Buffer, header: BatchHeader): Promise<AppendResult> {
+    return this.#flushBuffer.append({
+      bytes,
+      append: {
+        clusterId: target.clusterId,
+        topicId: target.topicId,
+        partition: target.partition,
+        offsetCount: header.lastOffsetDelta + 1,
+        maxTimestamp: header.maxTimestamp,
+        producerId: header.producerId,
+        producerEpoch: header.producerEpoch,
+        baseSequence: header.baseSequence,
+        isTransactional: (header.attributes & 0x10) !== 0,
+        isControl: (header.attributes & 0x20) !== 0
+      }
+    })
+  }
+
+  /** Offsets of a partition; throws KafkaError UNKNOWN_TOPIC_OR_PARTITION if the Catalog has none. */
+  async offsets (topicId: string, partition: number): Promise<PartitionOffsets> {
+    const tail = await this.#tail(topicId, partition)
+    return { logStartOffset: tail.logStartOffset, highWatermark: tail.highWatermark }
+  }
+
+  /**
+   * Batches from the one holding `fetchOffset`, up to `maxBytes` (at least one whole batch).
+   * Throws KafkaError OFFSET_OUT_OF_RANGE outside [logStartOffset, highWatermark].
+   */
+  async read (topicId: string, partition: number, fetchOffset: number, maxBytes: number): Promise<ReadResult> {
+    const tail = await this.#tail(topicId, partition)
+    const result: ReadResult = {
+      chunks: [], bytes: 0, highWatermark: tail.highWatermark, logStartOffset: tail.logStartOffset
+    }
+    if (fetchOffset < tail.logStartOffset || fetchOffset > tail.highWatermark) {
+      throw new KafkaError(ErrorCode.OFFSET_OUT_OF_RANGE,
+        `offset ${fetchOffset} is outside [${tail.logStartOffset}, ${tail.highWatermark}]`)
+    }
+    if (fetchOffset === tail.highWatermark || maxBytes <= 0) return result
+    const cached = tail.read(fetchOffset, maxBytes)
+    if (cached !== undefined) {
+      for (const batch of cached) {
+        result.chunks.push(batch.bytes)
+        result.bytes += batch.bytes.length
+      }
+      return result
+    }
+    const coordinates = await this.#catalog.findBatches(topicId, partition, fetchOffset, maxBytes)
+    for (const coordinate of coordinates) {
+      const bytes = await this.#readCoordinate(coordinate)
+      const slice = sliceBatches(bytes, coordinate.baseOffset, fetchOffset, maxBytes - result.bytes, result.bytes === 0)
+      if (slice.bytes.length > 0) {
+        result.chunks.push(slice.bytes)
+        result.bytes += slice.bytes.length
+      }
+      if (slice.isCut || result.bytes >= maxBytes) break
+    }
+    return result
+  }
+
+  /** Resolves when any of the partitions gets new committed data, or after `timeoutMs`. */
+  waitForData (keys: ReadonlyArray<{ topicId: string, partition: number }>, timeoutMs: number): Promise<void> {
+    return this.#watchers.wait(keys.map(({ topicId, partition }) => partitionKey(topicId, partition)), timeoutMs)
+  }
+
+  /** DeleteRecords: moves the log start offset up; returns the new low watermark. */
+  async deleteRecordsBefore (topicId: string, partition: number, offset: number): Promise<number> {
+    const tail = await this.#tail(topicId, partition)
+    const target = offset === -1 ? tail.highWatermark : offset
+    const logStartOffset = await this.#catalog.advanceLogStartOffset(topicId, partition, target)
+    this.setLogStartOffset(topicId, partition, logStartOffset)
+    return logStartOffset
+  }
+
+  /** Applies a log start offset moved by retention or DeleteRecords to the in-memory state. */
+  setLogStartOffset (topicId: string, partition: number, logStartOffset: number): void {
+    const entry = this.#tails.get(partitionKey(topicId, partition))
+    if (entry === undefined) return
+    entry.tail.logStartOffset = Math.max(entry.tail.logStartOffset, logStartOffset)
+    entry.tail.trimBefore(entry.tail.logStartOffset)
+  }
+
+  /** Forgets in-memory state of a deleted topic's partitions. */
+  forgetTopic (topicId: string, partitionCount: number): void {
+    for (let partition = 0; partition < partitionCount; partition++) {
+      this.#tails.delete(partitionKey(topicId, partition))
+    }
+  }
+
+  /** Reads the batches of one coordinate row with their offsets written in. */
+  async #readCoordinate (coordinate: BatchCoordinate): Promise<Buffer> {
+    const bytes = await this.#objectStore.read(coordinate.objectKey, coordinate.position, coordinate.size)
+    patchBaseOffsets(bytes, coordinate.baseOffset)
+    return bytes
+  }
+
+  async close (): Promise<void> {
+    await this.#flushBuffer.close()
+    this.#watchers.wakeAll()
+  }
+
+  async #tail (topicId: string, partition: number): Promise<PartitionTail> {
+    const key = partitionKey(topicId, partition)
+    let entry = this.#tails.get(key)
+    if (entry === undefined) {
+      const tail = new PartitionTail()
+      tail.highWatermark = -1
+      const ready = this.#catalog.getPartitionOffsets(topicId, partition).then(offsets => {
+        if (offsets === undefined) {
+          this.#tails.delete(key)
+          return undefined
+        }
+        // Commits that landed while loading already raised highWatermark; keep the larger.
+        tail.highWatermark = Math.max(tail.highWatermark, offsets.highWatermark)
+        tail.logStartOffset = Math.max(tail.logStartOffset, offsets.logStartOffset)
+        return tail
+      }, error => {
+        this.#tails.delete(key)
+        throw error
+      })
+      entry = { tail, ready }
+      this.#tails.set(key, entry)
+    }
+    const tail = await entry.ready
+    if (tail === undefined) {
+      throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `partition ${partition} of topic id ${topicId} does not exist`)
+    }
+    return tail
+  }
+
+  #onCommitted (batches: CommittedBatch[]): void {
+    const touched = new Set<string>()
+    for (const { batch, result } of batches) {
+      if (result.errorCode !== 0 || !('baseOffset' in result)) continue
+      const { topicId, partition, offsetCount, maxTimestamp } = batch.append
+      const key = partitionKey(topicId, partition)
+      touched.add(key)
+      const entry = this.#tails.get(key)
+      if (entry === undefined) continue
+      const lastOffset = result.baseOffset + offsetCount - 1
+      entry.tail.highWatermark = Math.max(entry.tail.highWatermark, lastOffset + 1)
+      // The bytes are on disk already; from now on the in-memory copy carries its real offsets.
+      patchBaseOffsets(batch.bytes, result.baseOffset)
+      if (entry.tail.highWatermark === lastOffset + 1) {
+        this.#tailCache.add(entry.tail, { baseOffset: result.baseOffset, lastOffset, maxTimestamp, bytes: batch.bytes })
+      }
+    }
+    for (const key of touched) this.#watchers.notify(key)
+  }
+}

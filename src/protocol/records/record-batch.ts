@@ -1,0 +1,173 @@
+// Record batch (magic 2) header access: validate once on produce, patch on read.
+// Only the 61-byte header is ever read; records stay as the client encoded them.
+import { crc32c } from './crc32c.ts'
+
+export const BATCH_HEADER_SIZE = 61
+/** baseOffset (8) + batchLength (4): the part of the header not counted by batchLength. */
+export const BATCH_LENGTH_PREFIX = 12
+
+export const Offsets = {
+  baseOffset: 0,
+  batchLength: 8,
+  partitionLeaderEpoch: 12,
+  magic: 16,
+  crc: 17,
+  attributes: 21,
+  lastOffsetDelta: 23,
+  baseTimestamp: 27,
+  maxTimestamp: 35,
+  producerId: 43,
+  producerEpoch: 51,
+  baseSequence: 53,
+  recordsCount: 57
+} as const
+
+export const Attributes = {
+  compressionMask: 0x07,
+  logAppendTime: 0x08,
+  transactional: 0x10,
+  control: 0x20
+} as const
+
+export const CompressionType = { none: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 } as const
+
+export interface BatchHeader {
+  /** Total bytes of the batch, header included. */
+  size: number
+  magic: number
+  attributes: number
+  lastOffsetDelta: number
+  baseTimestamp: number
+  maxTimestamp: number
+  producerId: number
+  producerEpoch: number
+  baseSequence: number
+  recordsCount: number
+}
+
+export type BatchProblem =
+  | { kind: 'CORRUPT_MESSAGE', message: string }
+  | { kind: 'INVALID_RECORD', message: string }
+  | { kind: 'UNSUPPORTED_FOR_MESSAGE_FORMAT', message: string }
+
+function readInt64 (buffer: Buffer, offset: number): number {
+  return Number(buffer.readBigInt64BE(offset))
+}
+
+/** Reads the header of the batch starting at `offset`; the caller has checked 61 bytes are there. */
+export function readBatchHeader (buffer: Buffer, offset = 0): BatchHeader {
+  return {
+    size: buffer.readInt32BE(offset + Offsets.batchLength) + BATCH_LENGTH_PREFIX,
+    magic: buffer.readInt8(offset + Offsets.magic),
+    attributes: buffer.readInt16BE(offset + Offsets.attributes),
+    lastOffsetDelta: buffer.readInt32BE(offset + Offsets.lastOffsetDelta),
+    baseTimestamp: readInt64(buffer, offset + Offsets.baseTimestamp),
+    maxTimestamp: readInt64(buffer, offset + Offsets.maxTimestamp),
+    producerId: readInt64(buffer, offset + Offsets.producerId),
+    producerEpoch: buffer.readInt16BE(offset + Offsets.producerEpoch),
+    baseSequence: buffer.readInt32BE(offset + Offsets.baseSequence),
+    recordsCount: buffer.readInt32BE(offset + Offsets.recordsCount)
+  }
+}
+
+/**
+ * Checks that `records` (the records field of one partition of a Produce request) is exactly one
+ * well-formed magic-2 batch with a valid CRC-32C, as Kafka requires from Produce v3 on.
+ * Returns the header or the problem, with the Kafka error it maps to.
+ */
+export function validateProducedBatch (records: Buffer): BatchHeader | BatchProblem {
+  if (records.length < BATCH_LENGTH_PREFIX + 5) {
+    return { kind: 'CORRUPT_MESSAGE', message: `record set of ${records.length} bytes is too short for a batch` }
+  }
+  const magic = records.readInt8(Offsets.magic)
+  if (magic !== 2) {
+    return {
+      kind: 'UNSUPPORTED_FOR_MESSAGE_FORMAT',
+      message: `record batch magic ${magic} is not supported: produce v3+ requires magic 2`
+    }
+  }
+  if (records.length < BATCH_HEADER_SIZE) {
+    return { kind: 'CORRUPT_MESSAGE', message: `record batch of ${records.length} bytes is shorter than its header` }
+  }
+  const header = readBatchHeader(records)
+  if (header.size < BATCH_HEADER_SIZE || header.size > records.length) {
+    return { kind: 'CORRUPT_MESSAGE', message: `record batch length ${header.size} does not fit the ${records.length} bytes sent` }
+  }
+  if (header.size !== records.length) {
+    return { kind: 'INVALID_RECORD', message: 'produce requests must contain exactly one record batch per partition' }
+  }
+  const expectedCrc = records.readUInt32BE(Offsets.crc)
+  const actualCrc = crc32c(records.subarray(Offsets.attributes, header.size))
+  if (expectedCrc !== actualCrc) {
+    return { kind: 'CORRUPT_MESSAGE', message: `record batch CRC mismatch: header says ${expectedCrc}, bytes give ${actualCrc}` }
+  }
+  if (header.recordsCount <= 0 || header.lastOffsetDelta + 1 !== header.recordsCount) {
+    return {
+      kind: 'INVALID_RECORD',
+      message: `inconsistent batch: ${header.recordsCount} records but lastOffsetDelta ${header.lastOffsetDelta}`
+    }
+  }
+  if ((header.attributes & Attributes.control) !== 0) {
+    return { kind: 'INVALID_RECORD', message: 'clients may not produce control batches' }
+  }
+  const compression = header.attributes & Attributes.compressionMask
+  if (compression > CompressionType.zstd) {
+    return { kind: 'CORRUPT_MESSAGE', message: `unknown compression type ${compression}` }
+  }
+  return header
+}
+
+export function isBatchProblem (value: BatchHeader | BatchProblem): value is BatchProblem {
+  return 'kind' in value
+}
+
+/**
+ * message.timestamp.type=LogAppendTime: the broker stamps the batch. This changes bytes covered by
+ * the CRC, so the CRC is recomputed (once, at produce time; stored bytes are final afterwards).
+ */
+export function stampLogAppendTime (batch: Buffer, nowMs: number): void {
+  const attributes = batch.readInt16BE(Offsets.attributes) | Attributes.logAppendTime
+  batch.writeInt16BE(attributes, Offsets.attributes)
+  batch.writeBigInt64BE(BigInt(nowMs), Offsets.maxTimestamp)
+  batch.writeUInt32BE(crc32c(batch.subarray(Offsets.attributes)), Offsets.crc)
+}
+
+/**
+ * Writes the offsets the Catalog assigned into the batches stored back to back in `bytes`, the
+ * first of which starts at `baseOffset`. baseOffset is outside the CRC and record offsets are
+ * deltas, so this is the whole patch. Returns the offset after the last batch.
+ */
+export function patchBaseOffsets (bytes: Buffer, baseOffset: number): number {
+  let position = 0
+  let nextOffset = baseOffset
+  while (position + BATCH_HEADER_SIZE <= bytes.length) {
+    bytes.writeBigInt64BE(BigInt(nextOffset), position + Offsets.baseOffset)
+    nextOffset += bytes.readInt32BE(position + Offsets.lastOffsetDelta) + 1
+    position += bytes.readInt32BE(position + Offsets.batchLength) + BATCH_LENGTH_PREFIX
+  }
+  return nextOffset
+}
+
+/**
+ * From batches stored back to back, the first starting at `baseOffset`, keeps those holding
+ * offsets at or after `fetchOffset`, up to `maxBytes` (the first kept batch whatever its size when
+ * `isFirst`, so a consumer always progresses). `isCut` tells that maxBytes stopped it.
+ */
+export function sliceBatches (
+  bytes: Buffer, baseOffset: number, fetchOffset: number, maxBytes: number, isFirst: boolean
+): { bytes: Buffer, isCut: boolean } {
+  let position = 0
+  let nextOffset = baseOffset
+  let start = -1
+  while (position + BATCH_HEADER_SIZE <= bytes.length) {
+    const size = bytes.readInt32BE(position + Offsets.batchLength) + BATCH_LENGTH_PREFIX
+    const lastOffset = nextOffset + bytes.readInt32BE(position + Offsets.lastOffsetDelta)
+    if (start === -1 && lastOffset >= fetchOffset) start = position
+    if (start !== -1 && position + size - start > maxBytes && !(isFirst && position === start)) {
+      return { bytes: bytes.subarray(start, position), isCut: true }
+    }
+    nextOffset = lastOffset + 1
+    position += size
+  }
+  return { bytes: start === -1 ? bytes.subarray(0, 0) : bytes.subarray(start, position), isCut: false }
+}
