@@ -1,0 +1,324 @@
+// In-process Catalog kept in maps, for unit tests of the log engine and the broker.
+// Same behavior as the SQLite and PostgreSQL catalogs (one contract suite), nothing persisted.
+
+import { KafkaError, ServiceError } from '../../common/errors.ts'
+import { ErrorCode } from '../../protocol/error-codes.ts'
+import type {
+  AppendResult,
+  BatchAppend,
+  BatchCoordinate,
+  Catalog,
+  ClusterRecord,
+  ExpireOptions,
+  NodeRecord,
+  PartitionOffsets,
+  TopicRecord
+} from '../catalog.ts'
+
+interface PartitionState {
+  logStartOffset: number
+  highWatermark: number
+  sizeBytes: number
+  /** Live coordinates, ascending and non-overlapping. */
+  rows: BatchCoordinate[]
+}
+
+interface TopicState {
+  record: TopicRecord
+  partitions: PartitionState[]
+}
+
+function newPartition (): PartitionState {
+  return { logStartOffset: 0, highWatermark: 0, sizeBytes: 0, rows: [] }
+}
+
+function copyTopic (topic: TopicRecord): TopicRecord {
+  return { ...topic, configs: { ...topic.configs } }
+}
+
+/** Index of the first row with lastOffset >= offset (rows.length when none). */
+function firstRowEndingAtOrAfter (rows: readonly BatchCoordinate[], offset: number): number {
+  let low = 0
+  let high = rows.length
+  while (low < high) {
+    const middle = (low + high) >>> 1
+    if (rows[middle]!.lastOffset < offset) low = middle + 1
+    else high = middle
+  }
+  return low
+}
+
+export class MemoryCatalog implements Catalog {
+  #clusters = new Map<string, ClusterRecord>()
+  /** clusterId -> topic name -> topic. */
+  #topicsByName = new Map<string, Map<string, TopicState>>()
+  #topicsById = new Map<string, TopicState>()
+  #nodes = new Map<number, NodeRecord>()
+  #isClosed = false
+
+  async close (): Promise<void> {
+    this.#isClosed = true
+  }
+
+  async createCluster (cluster: ClusterRecord): Promise<void> {
+    this.#checkOpen()
+    if (this.#clusters.has(cluster.clusterId)) {
+      throw new ServiceError('STORAGE_CONFLICT', `cluster ${cluster.clusterId} already exists`)
+    }
+    this.#clusters.set(cluster.clusterId, { ...cluster })
+  }
+
+  async getCluster (clusterId: string): Promise<ClusterRecord | undefined> {
+    this.#checkOpen()
+    const cluster = this.#clusters.get(clusterId)
+    return cluster === undefined ? undefined : { ...cluster }
+  }
+
+  async listClusters (): Promise<ClusterRecord[]> {
+    this.#checkOpen()
+    return [...this.#clusters.values()]
+      .map(cluster => ({ ...cluster }))
+      .sort((a, b) => a.createdAtMs - b.createdAtMs || (a.clusterId < b.clusterId ? -1 : 1))
+  }
+
+  async createTopic (topic: TopicRecord): Promise<void> {
+    this.#checkOpen()
+    let byName = this.#topicsByName.get(topic.clusterId)
+    if (byName?.has(topic.name) === true) {
+      throw new KafkaError(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${topic.name}' already exists.`)
+    }
+    if (this.#topicsById.has(topic.topicId)) {
+      throw new ServiceError('STORAGE_CONFLICT', `topic id ${topic.topicId} is already in use`)
+    }
+    if (byName === undefined) {
+      byName = new Map()
+      this.#topicsByName.set(topic.clusterId, byName)
+    }
+    const state: TopicState = {
+      record: copyTopic(topic),
+      partitions: Array.from({ length: topic.partitionCount }, newPartition)
+    }
+    byName.set(topic.name, state)
+    this.#topicsById.set(topic.topicId, state)
+  }
+
+  async getTopic (clusterId: string, name: string): Promise<TopicRecord | undefined> {
+    this.#checkOpen()
+    const state = this.#topicsByName.get(clusterId)?.get(name)
+    return state === undefined ? undefined : copyTopic(state.record)
+  }
+
+  async getTopicById (clusterId: string, topicId: string): Promise<TopicRecord | undefined> {
+    this.#checkOpen()
+    const state = this.#topicsById.get(topicId)
+    return state === undefined || state.record.clusterId !== clusterId ? undefined : copyTopic(state.record)
+  }
+
+  async listTopics (clusterId: string): Promise<TopicRecord[]> {
+    this.#checkOpen()
+    const byName = this.#topicsByName.get(clusterId)
+    if (byName === undefined) return []
+    return [...byName.values()].map(state => copyTopic(state.record)).sort((a, b) => (a.name < b.name ? -1 : 1))
+  }
+
+  async deleteTopic (clusterId: string, name: string): Promise<TopicRecord | undefined> {
+    this.#checkOpen()
+    const byName = this.#topicsByName.get(clusterId)
+    const state = byName?.get(name)
+    if (byName === undefined || state === undefined) return undefined
+    byName.delete(name)
+    this.#topicsById.delete(state.record.topicId)
+    return copyTopic(state.record)
+  }
+
+  async setPartitionCount (clusterId: string, name: string, partitionCount: number): Promise<void> {
+    const state = this.#requireTopic(clusterId, name)
+    const current = state.record.partitionCount
+    if (partitionCount <= current) {
+      throw new KafkaError(
+        ErrorCode.INVALID_PARTITIONS,
+        `Topic currently has ${current} partitions, which is higher than or equal to the requested ${partitionCount}.`
+      )
+    }
+    for (let partition = current; partition < partitionCount; partition++) state.partitions.push(newPartition())
+    state.record.partitionCount = partitionCount
+  }
+
+  async setTopicConfigs (clusterId: string, name: string, configs: Record<string, string>): Promise<void> {
+    this.#requireTopic(clusterId, name).record.configs = { ...configs }
+  }
+
+  async getPartitionOffsets (topicId: string, partition: number): Promise<PartitionOffsets | undefined> {
+    this.#checkOpen()
+    const state = this.#topicsById.get(topicId)?.partitions[partition]
+    return state === undefined ? undefined : { logStartOffset: state.logStartOffset, highWatermark: state.highWatermark }
+  }
+
+  async commitAppends (objectKey: string, appends: readonly BatchAppend[]): Promise<AppendResult[]> {
+    this.#checkOpen()
+    const results: AppendResult[] = []
+    // The row each partition last got in this commit: the next adjacent batch extends it.
+    const openRows = new Map<PartitionState, BatchCoordinate>()
+    for (const append of appends) {
+      const topic = this.#topicsById.get(append.topicId)
+      const state = topic?.record.clusterId === append.clusterId ? topic.partitions[append.partition] : undefined
+      if (state === undefined) {
+        results.push({
+          errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+          message: `Unknown partition ${append.partition} of topic id ${append.topicId}`
+        })
+        continue
+      }
+      if (!(append.offsetCount >= 1)) {
+        results.push({ errorCode: ErrorCode.INVALID_RECORD, message: `offsetCount ${append.offsetCount} is not positive` })
+        continue
+      }
+      const baseOffset = state.highWatermark
+      const lastOffset = baseOffset + append.offsetCount - 1
+      state.highWatermark = lastOffset + 1
+      state.sizeBytes += append.size
+      const open = openRows.get(state)
+      if (open !== undefined && open.position + open.size === append.position) {
+        open.lastOffset = lastOffset
+        open.size += append.size
+        open.maxTimestamp = Math.max(open.maxTimestamp, append.maxTimestamp)
+      } else {
+        const row: BatchCoordinate = {
+          baseOffset,
+          lastOffset,
+          objectKey,
+          position: append.position,
+          size: append.size,
+          maxTimestamp: append.maxTimestamp
+        }
+        state.rows.push(row)
+        openRows.set(state, row)
+      }
+      results.push({ errorCode: 0, baseOffset, logStartOffset: state.logStartOffset })
+    }
+    return results
+  }
+
+  async findBatches (topicId: string, partition: number, fromOffset: number, maxBytes: number): Promise<BatchCoordinate[]> {
+    const rows = this.#partition(topicId, partition)?.rows ?? []
+    const found: BatchCoordinate[] = []
+    let totalBytes = 0
+    for (let index = firstRowEndingAtOrAfter(rows, fromOffset); index < rows.length; index++) {
+      const row = rows[index]!
+      if (found.length > 0 && totalBytes + row.size > maxBytes) break
+      found.push({ ...row })
+      totalBytes += row.size
+    }
+    return found
+  }
+
+  async findBatchByTimestamp (topicId: string, partition: number, timestamp: number): Promise<BatchCoordinate | undefined> {
+    const row = this.#partition(topicId, partition)?.rows.find(row => row.maxTimestamp >= timestamp)
+    return row === undefined ? undefined : { ...row }
+  }
+
+  async findMaxTimestampBatch (topicId: string, partition: number): Promise<BatchCoordinate | undefined> {
+    let best: BatchCoordinate | undefined
+    for (const row of this.#partition(topicId, partition)?.rows ?? []) {
+      if (best === undefined || row.maxTimestamp > best.maxTimestamp) best = row
+    }
+    return best === undefined ? undefined : { ...best }
+  }
+
+  async advanceLogStartOffset (topicId: string, partition: number, offset: number): Promise<number> {
+    const state = this.#requirePartition(topicId, partition)
+    if (offset > state.highWatermark) {
+      throw new KafkaError(
+        ErrorCode.OFFSET_OUT_OF_RANGE,
+        `Offset ${offset} is above the high watermark ${state.highWatermark}`
+      )
+    }
+    if (offset <= state.logStartOffset) return state.logStartOffset
+    state.logStartOffset = offset
+    this.#dropLeadingRows(state, firstRowEndingAtOrAfter(state.rows, offset))
+    return offset
+  }
+
+  async expireBatches (topicId: string, partition: number, options: ExpireOptions): Promise<number> {
+    const state = this.#requirePartition(topicId, partition)
+    const { rows } = state
+    let dropCount = 0
+    let remainingBytes = state.sizeBytes
+    const { maxTimestampBefore, retainBytes } = options
+    while (dropCount < rows.length) {
+      const row = rows[dropCount]!
+      const isTooOld = maxTimestampBefore !== undefined && row.maxTimestamp < maxTimestampBefore
+      const isOverSize = retainBytes !== undefined && retainBytes >= 0 && remainingBytes > retainBytes
+      if (!isTooOld && !isOverSize) break
+      remainingBytes -= row.size
+      dropCount++
+    }
+    if (dropCount > 0) {
+      this.#dropLeadingRows(state, dropCount)
+      const nextStart = state.rows[0]?.baseOffset ?? state.highWatermark
+      state.logStartOffset = Math.max(state.logStartOffset, nextStart)
+    }
+    return state.logStartOffset
+  }
+
+  async partitionSizeBytes (topicId: string, partition: number): Promise<number> {
+    return this.#partition(topicId, partition)?.sizeBytes ?? 0
+  }
+
+  async listReferencedObjectKeys (): Promise<Set<string>> {
+    this.#checkOpen()
+    const keys = new Set<string>()
+    for (const topic of this.#topicsById.values()) {
+      for (const state of topic.partitions) {
+        for (const row of state.rows) keys.add(row.objectKey)
+      }
+    }
+    return keys
+  }
+
+  async registerNode (node: NodeRecord): Promise<number> {
+    this.#checkOpen()
+    let nodeId = node.nodeId
+    if (nodeId === -1) nodeId = Math.max(0, ...this.#nodes.keys()) + 1
+    this.#nodes.set(nodeId, { ...node, nodeId })
+    return nodeId
+  }
+
+  async listLiveNodes (nowMs: number): Promise<NodeRecord[]> {
+    this.#checkOpen()
+    return [...this.#nodes.values()]
+      .filter(node => node.leaseExpiresAtMs > nowMs)
+      .map(node => ({ ...node }))
+      .sort((a, b) => a.nodeId - b.nodeId)
+  }
+
+  #dropLeadingRows (state: PartitionState, count: number): void {
+    for (const row of state.rows.splice(0, count)) state.sizeBytes -= row.size
+  }
+
+  #partition (topicId: string, partition: number): PartitionState | undefined {
+    this.#checkOpen()
+    return this.#topicsById.get(topicId)?.partitions[partition]
+  }
+
+  #requirePartition (topicId: string, partition: number): PartitionState {
+    const state = this.#partition(topicId, partition)
+    if (state === undefined) {
+      throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Unknown partition ${partition} of topic id ${topicId}`)
+    }
+    return state
+  }
+
+  #requireTopic (clusterId: string, name: string): TopicState {
+    this.#checkOpen()
+    const state = this.#topicsByName.get(clusterId)?.get(name)
+    if (state === undefined) {
+      throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Unknown topic '${name}'`)
+    }
+    return state
+  }
+
+  #checkOpen (): void {
+    if (this.#isClosed) throw new ServiceError('STORAGE_CLOSED', 'the catalog is closed')
+  }
+}
