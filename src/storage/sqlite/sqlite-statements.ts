@@ -81,11 +81,13 @@ export function prepareStatements (db: Database) {
        WHERE topic_id = ? AND partition = ? AND max_timestamp >= ? ORDER BY base_offset LIMIT 1`
     ),
     findMaxTimestampBatch: db.prepare<{ topicId: string, partition: number }, BatchCoordinate>(
-      // Two index lookups: the largest timestamp, then the earliest row holding it.
+      // Three index lookups (the largest timestamp, the earliest row holding it, that row);
+      // ORDER BY ... LIMIT 1 would make SQLite scan the partition.
       `SELECT ${BATCH_COLUMNS} FROM batches
-       WHERE topic_id = @topicId AND partition = @partition AND max_timestamp =
-         (SELECT MAX(max_timestamp) FROM batches WHERE topic_id = @topicId AND partition = @partition)
-       ORDER BY base_offset LIMIT 1`
+       WHERE topic_id = @topicId AND partition = @partition AND base_offset = (
+         SELECT MIN(base_offset) FROM batches
+         WHERE topic_id = @topicId AND partition = @partition AND max_timestamp = (
+           SELECT MAX(max_timestamp) FROM batches WHERE topic_id = @topicId AND partition = @partition))`
     ),
     leadingRows: db.prepare<[string, number], LeadingRow>(
       `SELECT base_offset AS baseOffset, size, max_timestamp AS maxTimestamp FROM batches
