@@ -46,6 +46,7 @@ export class FlushBuffer {
   #isScheduled = false
   #spaceWaiters: Array<() => void> = []
   #closed = false
+  #lastObjectKey: string | undefined
 
   constructor (options: FlushBufferOptions) {
     this.#options = options
@@ -78,6 +79,11 @@ export class FlushBuffer {
       this.#queuedBytes += batch.bytes.length
       this.#schedule()
     })
+  }
+
+  /** The object the last flush went to, or any while a flush is writing (its key is not known yet). */
+  isObjectInUse (objectKey: string): boolean {
+    return this.#isFlushing || objectKey === this.#lastObjectKey
   }
 
   /** Flushes what is queued and refuses further appends. */
@@ -142,6 +148,7 @@ export class FlushBuffer {
     try {
       const location = await this.#options.objectStore.append(chunks)
       objectKey = location.objectKey
+      this.#lastObjectKey = objectKey
       basePosition = location.position
       let position = basePosition
       const appends: BatchAppend[] = taken.map(({ batch }) => {

@@ -5,7 +5,7 @@ import type { AppendResult, BatchCoordinate, Catalog, PartitionOffsets } from '.
 import type { ObjectStore } from '../storage/object-store.ts'
 import { ErrorCode } from '../protocol/error-codes.ts'
 import { KafkaError } from '../common/errors.ts'
-import { patchBaseOffsets, sliceBatches, type BatchHeader } from '../protocol/records/record-batch.ts'
+import { findOffsetForTimestamp, patchBaseOffsets, sliceBatches, type BatchHeader } from '../protocol/records/record-batch.ts'
 import { FlushBuffer, type CommittedBatch } from './flush-buffer.ts'
 import { PartitionTail, TailCache } from './partition-tail.ts'
 import { PartitionWatchers } from './partition-watchers.ts'
@@ -131,9 +131,36 @@ export class LogEngine {
     return result
   }
 
-  /** Resolves when any of the partitions gets new committed data, or after `timeoutMs`. */
-  waitForData (keys: ReadonlyArray<{ topicId: string, partition: number }>, timeoutMs: number): Promise<void> {
-    return this.#watchers.wait(keys.map(({ topicId, partition }) => partitionKey(topicId, partition)), timeoutMs)
+  /** A mark to pass to waitForData: taken before reading, it makes the wait miss no commit. */
+  get commitSequence (): number {
+    return this.#watchers.sequence
+  }
+
+  /**
+   * Resolves when any of the partitions gets data committed after `sinceSequence` (at once if it
+   * already has), or after `timeoutMs`.
+   */
+  waitForData (keys: ReadonlyArray<{ topicId: string, partition: number }>, timeoutMs: number, sinceSequence: number): Promise<void> {
+    return this.#watchers.wait(keys.map(({ topicId, partition }) => partitionKey(topicId, partition)), timeoutMs, sinceSequence)
+  }
+
+  /** ListOffsets by timestamp: the first offset whose record timestamp is >= `timestamp`. */
+  async offsetForTimestamp (topicId: string, partition: number, timestamp: number): Promise<{ offset: number, timestamp: number } | undefined> {
+    const tail = await this.#tail(topicId, partition)
+    const coordinate = await this.#catalog.findBatchByTimestamp(topicId, partition, timestamp)
+    if (coordinate === undefined) return undefined
+    const found = findOffsetForTimestamp(await this.#readCoordinate(coordinate), coordinate.baseOffset, timestamp)
+    if (found !== undefined && found.offset < tail.logStartOffset) return { offset: tail.logStartOffset, timestamp: found.timestamp }
+    return found
+  }
+
+  /** ListOffsets MAX_TIMESTAMP: the batch holding the largest timestamp, as its first offset and that timestamp. */
+  async maxTimestamp (topicId: string, partition: number): Promise<{ offset: number, timestamp: number } | undefined> {
+    await this.#tail(topicId, partition)
+    const coordinate = await this.#catalog.findMaxTimestampBatch(topicId, partition)
+    if (coordinate === undefined) return undefined
+    const found = findOffsetForTimestamp(await this.#readCoordinate(coordinate), coordinate.baseOffset, coordinate.maxTimestamp)
+    return found ?? { offset: coordinate.baseOffset, timestamp: coordinate.maxTimestamp }
   }
 
   /** DeleteRecords: moves the log start offset up; returns the new low watermark. */
@@ -153,10 +180,19 @@ export class LogEngine {
     entry.tail.trimBefore(entry.tail.logStartOffset)
   }
 
+  /**
+   * Whether an object may still gain references: the one the last flush wrote to (the fs store
+   * keeps appending to it) or one a flush in flight is writing.
+   */
+  isObjectInUse (objectKey: string): boolean {
+    return this.#flushBuffer.isObjectInUse(objectKey)
+  }
+
   /** Forgets in-memory state of a deleted topic's partitions. */
   forgetTopic (topicId: string, partitionCount: number): void {
     for (let partition = 0; partition < partitionCount; partition++) {
       this.#tails.delete(partitionKey(topicId, partition))
+      this.#watchers.forget(partitionKey(topicId, partition))
     }
   }
 

@@ -8,9 +8,18 @@ interface Watcher {
 
 export class PartitionWatchers {
   readonly #byKey = new Map<string, Set<Watcher>>()
+  /** Counts notifications; a reader notes it before reading so that it misses no commit after. */
+  #sequence = 0
+  readonly #lastChange = new Map<string, number>()
 
-  wait (keys: string[], timeoutMs: number): Promise<void> {
+  get sequence (): number {
+    return this.#sequence
+  }
+
+  /** Waits for a notification on one of the keys, returning at once if one came after `sinceSequence`. */
+  wait (keys: string[], timeoutMs: number, sinceSequence: number): Promise<void> {
     if (timeoutMs <= 0 || keys.length === 0) return Promise.resolve()
+    if (keys.some(key => (this.#lastChange.get(key) ?? -1) > sinceSequence)) return Promise.resolve()
     return new Promise(resolve => {
       const watcher: Watcher = {
         keys,
@@ -33,9 +42,16 @@ export class PartitionWatchers {
   }
 
   notify (key: string): void {
+    this.#sequence++
+    this.#lastChange.set(key, this.#sequence)
     const set = this.#byKey.get(key)
     if (set === undefined) return
     for (const watcher of [...set]) watcher.wake()
+  }
+
+  /** Forgets the change marks of partitions that are gone. */
+  forget (key: string): void {
+    this.#lastChange.delete(key)
   }
 
   wakeAll (): void {

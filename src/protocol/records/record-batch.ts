@@ -171,3 +171,63 @@ export function sliceBatches (
   }
   return { bytes: start === -1 ? bytes.subarray(0, 0) : bytes.subarray(start, position), isCut: false }
 }
+
+function readVarint (bytes: Buffer, position: number): { value: number, next: number } | undefined {
+  let result = 0
+  let shift = 0
+  for (let index = position; index < bytes.length && shift <= 63; index++) {
+    const byte = bytes[index]!
+    result += (byte & 0x7f) * 2 ** shift
+    shift += 7
+    if ((byte & 0x80) === 0) {
+      // zigzag decode without losing precision beyond 32 bits
+      const value = result % 2 === 0 ? result / 2 : -(result + 1) / 2
+      return { value, next: index + 1 }
+    }
+  }
+  return undefined
+}
+
+/**
+ * ListOffsets by timestamp inside batches stored back to back (the first at `baseOffset`): the
+ * offset and timestamp of the first record with timestamp >= `timestamp`. Uncompressed batches are
+ * walked record by record; for a compressed batch the answer is its first offset and maxTimestamp.
+ */
+export function findOffsetForTimestamp (
+  bytes: Buffer, baseOffset: number, timestamp: number
+): { offset: number, timestamp: number } | undefined {
+  let position = 0
+  let nextOffset = baseOffset
+  while (position + BATCH_HEADER_SIZE <= bytes.length) {
+    const header = readBatchHeader(bytes, position)
+    const batchBase = nextOffset
+    nextOffset += header.lastOffsetDelta + 1
+    if (header.maxTimestamp >= timestamp) {
+      const isLogAppendTime = (header.attributes & Attributes.logAppendTime) !== 0
+      const isCompressed = (header.attributes & Attributes.compressionMask) !== 0
+      if (isLogAppendTime || isCompressed) return { offset: batchBase, timestamp: header.maxTimestamp }
+      const found = scanRecords(bytes.subarray(position + BATCH_HEADER_SIZE, position + header.size), header.baseTimestamp, timestamp)
+      if (found !== undefined) return { offset: batchBase + found.offsetDelta, timestamp: found.timestamp }
+    }
+    position += header.size
+  }
+  return undefined
+}
+
+/** Walks uncompressed records: length, attributes, timestampDelta, offsetDelta (varints). */
+function scanRecords (records: Buffer, baseTimestamp: number, timestamp: number): { offsetDelta: number, timestamp: number } | undefined {
+  let position = 0
+  while (position < records.length) {
+    const length = readVarint(records, position)
+    if (length === undefined || length.value <= 0) return undefined
+    const timestampDelta = readVarint(records, length.next + 1)
+    if (timestampDelta === undefined) return undefined
+    const offsetDelta = readVarint(records, timestampDelta.next)
+    if (offsetDelta === undefined) return undefined
+    if (baseTimestamp + timestampDelta.value >= timestamp) {
+      return { offsetDelta: offsetDelta.value, timestamp: baseTimestamp + timestampDelta.value }
+    }
+    position = length.next + length.value
+  }
+  return undefined
+}

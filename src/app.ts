@@ -1,0 +1,115 @@
+// The composition root: wires configuration, storage, the log engine and the Kafka listener into
+// one running node, and takes them down in the reverse order.
+import { mkdirSync } from 'node:fs'
+import type { SkiffConfig } from './config/config.ts'
+import { createLogger, type Logger } from './common/logger.ts'
+import { systemClock, type Clock } from './common/clock.ts'
+import { openStorage } from './storage/open-storage.ts'
+import { LogEngine } from './log/log-engine.ts'
+import { TopicRegistry } from './broker/topic-registry.ts'
+import { FetchSessionCache } from './broker/fetch-session-cache.ts'
+import { Dispatcher } from './broker/dispatcher.ts'
+import { BrokerServer } from './broker/server.ts'
+import { handlers } from './broker/handlers/index.ts'
+import type { BrokerEndpoint, BrokerServices } from './broker/handler.ts'
+import type { Catalog } from './storage/catalog.ts'
+import type { ObjectStore } from './storage/object-store.ts'
+import { RetentionJob } from './log/retention.ts'
+
+export interface RunningNode {
+  config: SkiffConfig
+  port: number
+  nodeId: number
+  catalog: Catalog
+  objectStore: ObjectStore
+  log: LogEngine
+  logger: Logger
+  close: () => Promise<void>
+}
+
+export interface StartOptions {
+  logger?: Logger
+  clock?: Clock
+}
+
+const NODE_LEASE_MS = 30_000
+
+export async function startNode (config: SkiffConfig, options: StartOptions = {}): Promise<RunningNode> {
+  const logger = options.logger ?? createLogger(config.logLevel)
+  const clock = options.clock ?? systemClock
+  if (config.catalogUrl.startsWith('sqlite:') || config.objectStoreUrl.startsWith('file:')) {
+    mkdirSync(config.dataDir, { recursive: true })
+  }
+  const { catalog, objectStore } = await openStorage({ catalogUrl: config.catalogUrl, objectStoreUrl: config.objectStoreUrl })
+
+  const { clusterId, name } = config.defaultCluster
+  if (await catalog.getCluster(clusterId) === undefined) {
+    await catalog.createCluster({ clusterId, name, state: 'ACTIVE', createdAtMs: clock.nowMs() })
+  }
+  const topics = new TopicRegistry(catalog)
+  await topics.load(clusterId)
+
+  const log = new LogEngine({
+    catalog,
+    objectStore,
+    flushBytes: config.flush.bytes,
+    flushMs: config.flush.ms,
+    maxPendingBytes: config.flush.maxPendingBytes,
+    tailCacheBytes: config.tailCacheBytes,
+    onFlushError: (error, batchCount) => logger.error({ err: error, batchCount }, 'flush failed; its producers get an error')
+  })
+
+  const dispatcher = new Dispatcher(handlers)
+  let self: BrokerEndpoint = { nodeId: config.nodeId, host: config.advertisedHost, port: config.port, rack: null }
+  const services: BrokerServices = {
+    config,
+    catalog,
+    log,
+    topics,
+    fetchSessions: new FetchSessionCache(),
+    clock,
+    logger,
+    brokers: () => [self],
+    supportedApis: () => dispatcher.supportedApis()
+  }
+  const server = new BrokerServer({
+    dispatcher,
+    services,
+    clusterId,
+    logger,
+    maxRequestBytes: config.limits.maxRequestBytes,
+    maxInFlightRequests: config.limits.maxInFlightRequests
+  })
+  const port = await server.listen(config.port, config.host)
+  const register = (nodeId: number): Promise<number> => catalog.registerNode({
+    nodeId, host: config.advertisedHost, port, rack: null, leaseExpiresAtMs: clock.nowMs() + NODE_LEASE_MS
+  })
+  const nodeId = await register(config.nodeId)
+  self = { nodeId, host: config.advertisedHost, port, rack: null }
+  const leaseTimer = setInterval(() => {
+    register(nodeId).catch(error => logger.warn({ err: error }, 'node lease renewal failed'))
+  }, NODE_LEASE_MS / 3)
+  leaseTimer.unref()
+
+  const retention = new RetentionJob({ catalog, objectStore, log, topics, clock, logger, clusterIds: [clusterId] })
+  retention.start()
+  logger.info({ nodeId, port, dataDir: config.dataDir, catalog: config.catalogUrl, objects: config.objectStoreUrl }, 'Skiff node started')
+
+  return {
+    config,
+    port,
+    nodeId,
+    catalog,
+    objectStore,
+    log,
+    logger,
+    async close () {
+      clearInterval(leaseTimer)
+      retention.stop()
+      await server.close()
+      await log.close()
+      await objectStore.close()
+      await catalog.close()
+    }
+  }
+}

@@ -1,0 +1,202 @@
+// One client connection: splits the byte stream into size-prefixed frames, decodes each request,
+// runs its handler, and writes the responses in request order as lists of buffers. A frame that
+// cannot be parsed closes the connection, as Kafka does. Reading pauses while too many requests
+// are in flight or the client does not read its responses (backpressure, not buffering).
+import type { Socket } from 'node:net'
+import { Reader, DecodeError } from '../protocol/primitives/reader.ts'
+import { readRequestHeader, encodeResponseFrame } from '../protocol/frame.ts'
+import { ApiVersionsApi } from '../protocol/messages/api-versions.ts'
+import { ErrorCode } from '../protocol/error-codes.ts'
+import type { Logger } from '../common/logger.ts'
+import type { Dispatcher } from './dispatcher.ts'
+import type { BrokerServices, RequestContext } from './handler.ts'
+
+const API_VERSIONS_KEY = 18
+/** apiKey + apiVersion + correlationId: the least a request frame can hold. */
+const MIN_FRAME_BYTES = 8
+/** Unwritten response bytes beyond which the connection stops reading requests. */
+const MAX_UNWRITTEN_BYTES = 64 * 1024 * 1024
+
+interface ResponseSlot {
+  chunks: Buffer[] | undefined
+}
+
+export interface ConnectionOptions {
+  dispatcher: Dispatcher
+  services: BrokerServices
+  clusterId: string
+  logger: Logger
+  maxRequestBytes: number
+  maxInFlightRequests: number
+}
+
+export class Connection {
+  readonly #socket: Socket
+  readonly #options: ConnectionOptions
+  readonly #logger: Logger
+  readonly #clientAddress: string
+  #chunks: Buffer[] = []
+  #bufferedBytes = 0
+  #frameBytes = -1
+  #slots: ResponseSlot[] = []
+  #isPausedForDrain = false
+  #isClosed = false
+
+  constructor (socket: Socket, options: ConnectionOptions) {
+    this.#socket = socket
+    this.#options = options
+    this.#clientAddress = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`
+    this.#logger = options.logger.child({ client: this.#clientAddress })
+    socket.setNoDelay(true)
+    socket.on('data', data => this.#onData(data))
+    socket.on('drain', () => {
+      this.#isPausedForDrain = false
+      this.#updateReading()
+    })
+    socket.on('error', error => this.#logger.debug({ err: error }, 'connection error'))
+    socket.on('close', () => { this.#isClosed = true })
+  }
+
+  get clientAddress (): string {
+    return this.#clientAddress
+  }
+
+  close (): void {
+    this.#isClosed = true
+    this.#socket.destroy()
+  }
+
+  #fail (message: string, details: Record<string, unknown> = {}): void {
+    if (this.#isClosed) return
+    this.#logger.warn(details, `closing connection: ${message}`)
+    this.close()
+  }
+
+  #onData (data: Buffer): void {
+    this.#chunks.push(data)
+    this.#bufferedBytes += data.length
+    while (!this.#isClosed) {
+      if (this.#frameBytes === -1) {
+        if (this.#bufferedBytes < 4) return
+        const size = this.#take(4).readInt32BE(0)
+        if (size < MIN_FRAME_BYTES || size > this.#options.maxRequestBytes) {
+          this.#fail(`request frame size ${size} is outside [${MIN_FRAME_BYTES}, ${this.#options.maxRequestBytes}]`)
+          return
+        }
+        this.#frameBytes = size
+      }
+      if (this.#bufferedBytes < this.#frameBytes) return
+      const frame = this.#take(this.#frameBytes)
+      this.#frameBytes = -1
+      this.#onFrame(frame)
+    }
+  }
+
+  /** Removes `count` bytes from the front of the buffered data, copying only across chunks. */
+  #take (count: number): Buffer {
+    this.#bufferedBytes -= count
+    const first = this.#chunks[0]!
+    if (first.length >= count) {
+      if (first.length === count) this.#chunks.shift()
+      else this.#chunks[0] = first.subarray(count)
+      return first.subarray(0, count)
+    }
+    const result = Buffer.allocUnsafe(count)
+    let filled = 0
+    while (filled < count) {
+      const chunk = this.#chunks[0]!
+      const used = Math.min(chunk.length, count - filled)
+      chunk.copy(result, filled, 0, used)
+      filled += used
+      if (used === chunk.length) this.#chunks.shift()
+      else this.#chunks[0] = chunk.subarray(used)
+    }
+    return result
+  }
+
+  #onFrame (frame: Buffer): void {
+    let header
+    try {
+      header = readRequestHeader(frame)
+    } catch (error) {
+      this.#fail('unreadable request header', { reason: (error as Error).message })
+      return
+    }
+    const { apiKey, apiVersion, correlationId, clientId } = header
+    const handler = this.#options.dispatcher.handlerFor(apiKey, apiVersion)
+    if (handler === undefined) {
+      if (apiKey === API_VERSIONS_KEY) {
+        this.#answerUnsupportedApiVersions(correlationId)
+        return
+      }
+      this.#fail(`unsupported API key ${apiKey} version ${apiVersion}`, { apiKey, apiVersion, clientId, correlationId })
+      return
+    }
+    let request: unknown
+    try {
+      request = handler.api.decodeRequest(new Reader(frame, header.bodyOffset), apiVersion)
+    } catch (error) {
+      const reason = error instanceof DecodeError ? error.message : String(error)
+      this.#fail(`malformed ${handler.api.name} v${apiVersion} request`, { apiKey, apiVersion, clientId, correlationId, reason })
+      return
+    }
+    const slot: ResponseSlot = { chunks: undefined }
+    this.#slots.push(slot)
+    this.#updateReading()
+    const context: RequestContext = {
+      apiVersion,
+      correlationId,
+      clientId,
+      clusterId: this.#options.clusterId,
+      clientAddress: this.#clientAddress,
+      services: this.#options.services,
+      logger: this.#logger
+    }
+    handler.handle(request, context).then(response => {
+      slot.chunks = response === undefined ? [] : encodeResponseFrame(handler.api, apiVersion, correlationId, response)
+      this.#writeReady()
+    }, (error: unknown) => {
+      this.#logger.error({ err: error, apiKey, apiVersion, clientId, correlationId }, `${handler.api.name} handler failed`)
+      this.close()
+    })
+  }
+
+  /** Kafka answers an ApiVersions request it cannot parse with v0 and UNSUPPORTED_VERSION plus its ranges. */
+  #answerUnsupportedApiVersions (correlationId: number): void {
+    const response = {
+      errorCode: ErrorCode.UNSUPPORTED_VERSION,
+      apiKeys: this.#options.services.supportedApis(),
+      throttleTimeMs: 0,
+      supportedFeatures: [],
+      finalizedFeaturesEpoch: -1,
+      finalizedFeatures: [],
+      zkMigrationReady: false
+    }
+    this.#slots.push({ chunks: encodeResponseFrame(ApiVersionsApi, 0, correlationId, response) })
+    this.#writeReady()
+  }
+
+  #writeReady (): void {
+    if (this.#isClosed) return
+    let wrote = false
+    while (this.#slots.length > 0 && this.#slots[0]!.chunks !== undefined) {
+      const chunks = this.#slots.shift()!.chunks!
+      if (chunks.length === 0) continue
+      if (!wrote) this.#socket.cork()
+      wrote = true
+      for (const chunk of chunks) this.#socket.write(chunk)
+    }
+    if (wrote) {
+      this.#socket.uncork()
+      if (this.#socket.writableLength > MAX_UNWRITTEN_BYTES) this.#isPausedForDrain = true
+    }
+    this.#updateReading()
+  }
+
+  #updateReading (): void {
+    if (this.#isClosed) return
+    const shouldPause = this.#isPausedForDrain || this.#slots.length >= this.#options.maxInFlightRequests
+    if (shouldPause && !this.#socket.isPaused()) this.#socket.pause()
+    else if (!shouldPause && this.#socket.isPaused()) this.#socket.resume()
+  }
+}

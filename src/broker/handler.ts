@@ -1,0 +1,60 @@
+// What a Kafka API handler is: the API it serves, the versions it supports, and a function from
+// a decoded request to a response. The dispatcher and ApiVersions read the same declarations.
+import type { ApiDescriptor } from '../protocol/api-descriptor.ts'
+import type { Logger } from '../common/logger.ts'
+import type { Clock } from '../common/clock.ts'
+import type { SkiffConfig } from '../config/config.ts'
+import type { Catalog } from '../storage/catalog.ts'
+import type { LogEngine } from '../log/log-engine.ts'
+import type { TopicRegistry } from './topic-registry.ts'
+import type { FetchSessionCache } from './fetch-session-cache.ts'
+import type { SupportedApi } from './dispatcher.ts'
+
+/** Node-wide services handlers use. */
+export interface BrokerServices {
+  config: SkiffConfig
+  catalog: Catalog
+  log: LogEngine
+  topics: TopicRegistry
+  fetchSessions: FetchSessionCache
+  clock: Clock
+  logger: Logger
+  /** The brokers to advertise (all live nodes); this node first. */
+  brokers: () => BrokerEndpoint[]
+  /** The APIs and versions served, from the handler list. */
+  supportedApis: () => SupportedApi[]
+}
+
+export interface BrokerEndpoint {
+  nodeId: number
+  host: string
+  port: number
+  rack: string | null
+}
+
+export interface RequestContext {
+  apiVersion: number
+  correlationId: number
+  clientId: string | null
+  /** The cluster this connection's listener serves. */
+  clusterId: string
+  /** For log lines: the client's address and port. */
+  clientAddress: string
+  services: BrokerServices
+  logger: Logger
+}
+
+export interface Handler<Request, Response> {
+  api: ApiDescriptor<Request, Response>
+  versions: { min: number, max: number }
+  /** Returns the response, or undefined when Kafka sends none (Produce with acks=0). */
+  handle: (request: Request, context: RequestContext) => Promise<Response | undefined>
+}
+
+export function defineHandler<Request, Response> (handler: Handler<Request, Response>): Handler<Request, Response> {
+  return handler
+}
+
+// Handlers of different APIs live in one list; the dispatcher only pairs each with its own codec.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyHandler = Handler<any, any>

@@ -1,0 +1,74 @@
+// Metadata (key 3), v0-12. Advertises the live nodes as brokers and spreads partition leadership
+// over them by rendezvous hashing (any node serves any partition). Topics are never auto-created
+// (MSK Serverless leaves auto.create.topics.enable off). Gaps: authorized operations are reported
+// as everything until IAM arrives.
+import { MetadataApi, type MetadataResponseTopic } from '../../protocol/messages/metadata.ts'
+import { ErrorCode } from '../../protocol/error-codes.ts'
+import type { TopicRecord } from '../../storage/catalog.ts'
+import { defineHandler, type BrokerEndpoint } from '../handler.ts'
+import { partitionReplicas } from '../partition-leaders.ts'
+import { ZERO_UUID } from '../../protocol/primitives/reader.ts'
+
+const UNKNOWN_OPERATIONS = -2147483648
+/** READ, WRITE, CREATE, DELETE, ALTER, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS as Kafka's AclOperation bits. */
+const TOPIC_OPERATIONS = (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 7) | (1 << 8) | (1 << 10) | (1 << 11)
+
+function describeTopic (topic: TopicRecord, brokers: BrokerEndpoint[], includeOperations: boolean): MetadataResponseTopic {
+  const partitions = []
+  for (let partition = 0; partition < topic.partitionCount; partition++) {
+    const replicas = partitionReplicas(topic.topicId, partition, brokers)
+    partitions.push({
+      errorCode: 0,
+      partitionIndex: partition,
+      leaderId: replicas[0] ?? -1,
+      leaderEpoch: 0,
+      replicaNodes: replicas,
+      isrNodes: replicas,
+      offlineReplicas: []
+    })
+  }
+  return {
+    errorCode: 0,
+    name: topic.name,
+    topicId: topic.topicId,
+    isInternal: false,
+    partitions,
+    topicAuthorizedOperations: includeOperations ? TOPIC_OPERATIONS : UNKNOWN_OPERATIONS
+  }
+}
+
+function missingTopic (name: string | null, topicId: string, errorCode: number): MetadataResponseTopic {
+  return { errorCode, name, topicId, isInternal: false, partitions: [], topicAuthorizedOperations: UNKNOWN_OPERATIONS }
+}
+
+export const metadataHandler = defineHandler({
+  api: MetadataApi,
+  versions: { min: 0, max: 12 },
+  async handle (request, { services, clusterId, apiVersion }) {
+    const brokers = services.brokers()
+    const includeOperations = request.includeTopicAuthorizedOperations
+    const listAll = request.topics === null || (apiVersion === 0 && request.topics.length === 0)
+    const topics: MetadataResponseTopic[] = []
+    if (listAll) {
+      for (const topic of services.topics.list(clusterId)) topics.push(describeTopic(topic, brokers, includeOperations))
+    } else {
+      for (const requested of request.topics ?? []) {
+        const byId = requested.topicId !== ZERO_UUID
+        const topic = byId
+          ? services.topics.getById(clusterId, requested.topicId)
+          : services.topics.get(clusterId, requested.name ?? '')
+        if (topic !== undefined) topics.push(describeTopic(topic, brokers, includeOperations))
+        else if (byId) topics.push(missingTopic(null, requested.topicId, ErrorCode.UNKNOWN_TOPIC_ID))
+        else topics.push(missingTopic(requested.name, ZERO_UUID, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION))
+      }
+    }
+    return {
+      throttleTimeMs: 0,
+      brokers: brokers.map(({ nodeId, host, port, rack }) => ({ nodeId, host, port, rack })),
+      clusterId,
+      controllerId: brokers[0]?.nodeId ?? -1,
+      topics,
+      clusterAuthorizedOperations: UNKNOWN_OPERATIONS
+    }
+  }
+})

@@ -1,0 +1,114 @@
+// One typed configuration with defaults; flags, environment and an optional JSON file are merged
+// here and nowhere else. Limits default to the MSK Serverless guide's table (DESIGN.md).
+
+export interface SkiffConfig {
+  nodeId: number
+  /** Interface the Kafka listener binds to. */
+  host: string
+  port: number
+  /** Host name advertised to clients in Metadata; defaults to `host`. */
+  advertisedHost: string
+  dataDir: string
+  catalogUrl: string
+  objectStoreUrl: string
+  logLevel: string
+  flush: {
+    bytes: number
+    ms: number
+    maxPendingBytes: number
+  }
+  tailCacheBytes: number
+  limits: {
+    /** Largest request frame accepted (MSK: 100 MiB request size). */
+    maxRequestBytes: number
+    /** Largest record batch (max.message.bytes cap, 8 MiB). */
+    maxMessageBytes: number
+    partitionsPerCluster: number
+    /** Cap on retention.ms (24 h unless the operator raises it). */
+    maxRetentionMs: number
+    /** Largest fetch response (55 MiB). */
+    maxFetchBytes: number
+    /** Requests a connection may have in flight before its socket stops being read. */
+    maxInFlightRequests: number
+  }
+  /** The cluster served on the plaintext listener until tenant clusters arrive. */
+  defaultCluster: { clusterId: string, name: string }
+}
+
+const MiB = 1024 * 1024
+
+export function defaultConfig (): SkiffConfig {
+  return {
+    nodeId: -1,
+    host: '127.0.0.1',
+    port: 9092,
+    advertisedHost: '',
+    dataDir: '.skiff',
+    catalogUrl: '',
+    objectStoreUrl: '',
+    logLevel: 'info',
+    flush: { bytes: 8 * MiB, ms: 0, maxPendingBytes: 64 * MiB },
+    tailCacheBytes: 256 * MiB,
+    limits: {
+      maxRequestBytes: 100 * MiB,
+      maxMessageBytes: 8 * MiB,
+      partitionsPerCluster: 120,
+      maxRetentionMs: 24 * 60 * 60 * 1000,
+      maxFetchBytes: 55 * MiB,
+      maxInFlightRequests: 32
+    },
+    defaultCluster: { clusterId: 'skiff-default-cluster', name: 'default' }
+  }
+}
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] }
+export type SkiffConfigInput = DeepPartial<SkiffConfig>
+
+function merge<T extends object> (base: T, override: DeepPartial<T> | undefined): T {
+  if (override === undefined) return base
+  const result: Record<string, unknown> = { ...(base as Record<string, unknown>) }
+  for (const [key, value] of Object.entries(override)) {
+    if (value === undefined) continue
+    const current = result[key]
+    result[key] = typeof value === 'object' && value !== null && typeof current === 'object' && current !== null
+      ? merge(current, value as DeepPartial<object>)
+      : value
+  }
+  return result as T
+}
+
+function fromEnvironment (env: NodeJS.ProcessEnv): SkiffConfigInput {
+  const number = (name: string): number | undefined => {
+    const text = env[name]
+    return text === undefined || text === '' ? undefined : Number(text)
+  }
+  return {
+    host: env.SKIFF_HOST,
+    port: number('SKIFF_PORT'),
+    advertisedHost: env.SKIFF_ADVERTISED_HOST,
+    dataDir: env.SKIFF_DATA_DIR,
+    catalogUrl: env.SKIFF_CATALOG_URL,
+    objectStoreUrl: env.SKIFF_OBJECT_STORE_URL,
+    logLevel: env.SKIFF_LOG_LEVEL,
+    flush: { ms: number('SKIFF_FLUSH_MS'), bytes: number('SKIFF_FLUSH_BYTES') }
+  }
+}
+
+/** Defaults, then the environment, then explicit input (flags or a file); validated. */
+export function loadConfig (input: SkiffConfigInput = {}, env: NodeJS.ProcessEnv = process.env): SkiffConfig {
+  const config = merge(merge(defaultConfig(), fromEnvironment(env)), input)
+  if (config.advertisedHost === '') config.advertisedHost = config.host === '0.0.0.0' ? '127.0.0.1' : config.host
+  if (config.catalogUrl === '') config.catalogUrl = `sqlite:${config.dataDir}/catalog.db`
+  if (config.objectStoreUrl === '') config.objectStoreUrl = `file:${config.dataDir}/objects`
+  validate(config)
+  return config
+}
+
+function validate (config: SkiffConfig): void {
+  const problems: string[] = []
+  if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) problems.push(`port ${config.port} is not a TCP port`)
+  if (!(config.flush.ms >= 0)) problems.push('flush.ms must be >= 0')
+  if (!(config.flush.bytes > 0)) problems.push('flush.bytes must be > 0')
+  if (config.limits.maxMessageBytes > config.limits.maxRequestBytes) problems.push('maxMessageBytes exceeds maxRequestBytes')
+  if (problems.length > 0) throw new Error(`invalid configuration: ${problems.join('; ')}`)
+}
