@@ -141,8 +141,10 @@ static struct {
         int start_timeout_ms;
         double warmup_s;
         int verbose;
-        const char *xprops[MAX_X];
+        const char *xprops[MAX_X]; /* -X: every client */
         int xcnt;
+        const char *yprops[MAX_X]; /* -Y: consumers only */
+        int ycnt;
 } cfg = {
     .size             = 1024,
     .linger_ms        = 5,
@@ -185,10 +187,10 @@ static void conf_set_int(rd_kafka_conf_t *conf, const char *k, long long v) {
         conf_set(conf, k, s);
 }
 
-static void apply_xprops(rd_kafka_conf_t *conf) {
-        for (int i = 0; i < cfg.xcnt; i++) {
+static void apply_props(rd_kafka_conf_t *conf, const char **props, int cnt) {
+        for (int i = 0; i < cnt; i++) {
                 char kv[1024];
-                snprintf(kv, sizeof(kv), "%s", cfg.xprops[i]);
+                snprintf(kv, sizeof(kv), "%s", props[i]);
                 char *eq = strchr(kv, '=');
                 if (!eq)
                         die("-X expects key=value, got %s", kv);
@@ -361,7 +363,7 @@ static rd_kafka_t *new_producer(prod_stats_t *st) {
         conf_set(conf, "message.timeout.ms", "60000");
         rd_kafka_conf_set_dr_msg_cb(conf, dr_msg_cb);
         rd_kafka_conf_set_opaque(conf, st);
-        apply_xprops(conf);
+        apply_props(conf, cfg.xprops, cfg.xcnt);
         rd_kafka_t *rk =
             rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err));
         if (!rk)
@@ -458,9 +460,10 @@ static int flush_all(rd_kafka_t *rk, int timeout_ms) {
 
 static void print_common(char *j, size_t sz) {
         snprintf(j, sz,
-                 "{\"mode\":\"%s\",\"label\":\"%s\",\"topic\":\"%s\","
-                 "\"partitions\":%d,\"record_size\":%d,",
-                 cfg.mode, cfg.label ? cfg.label : "", cfg.topic,
+                 "{\"mode\":\"%s\",\"librdkafka\":\"%s\",\"label\":\"%s\","
+                 "\"topic\":\"%s\",\"partitions\":%d,\"record_size\":%d,",
+                 cfg.mode, rd_kafka_version_str(), cfg.label ? cfg.label : "",
+                 cfg.topic,
                  cfg.partitions, cfg.size);
 }
 
@@ -482,7 +485,7 @@ static int cmd_produce(void) {
 
         prod_run_t run = {0};
         produce_loop(rk, rkt, parts, 0, &run);
-        int flushed = flush_all(rk, 120000) == 0;
+        int flushed = flush_all(rk, 60000) == 0;
         uint64_t last = st->last_dr ? st->last_dr : now_ns();
         double el     = (double)(last - run.start) / 1e9;
         double mbps   = el > 0 ? (double)st->delivered_bytes / el / 1e6 : 0;
@@ -533,7 +536,8 @@ static rd_kafka_t *new_consumer(int eof) {
         conf_set(conf, "enable.auto.commit", "false");
         conf_set(conf, "enable.auto.offset.store", "false");
         conf_set(conf, "enable.partition.eof", eof ? "true" : "false");
-        apply_xprops(conf);
+        apply_props(conf, cfg.xprops, cfg.xcnt);
+        apply_props(conf, cfg.yprops, cfg.ycnt);
         rd_kafka_t *rk =
             rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof(err));
         if (!rk)
@@ -828,6 +832,7 @@ static void usage(void) {
                 "      --warmup SEC       latency samples of the first SEC are dropped (e2e default 1)\n"
                 "      --label STR        copied into the JSON output\n"
                 "  -X key=value           any librdkafka property (repeatable)\n"
+                "  -Y key=value           a librdkafka property for the consumer only (repeatable)\n"
                 "  -v                     verbose librdkafka logs\n");
         exit(1);
 }
@@ -855,7 +860,7 @@ int main(int argc, char **argv) {
             {0, 0, 0, 0}};
         int o;
         optind = 2;
-        while ((o = getopt_long(argc, argv, "b:t:p:s:n:d:r:CX:vh", opts,
+        while ((o = getopt_long(argc, argv, "b:t:p:s:n:d:r:CX:Y:vh", opts,
                                 NULL)) != -1) {
                 switch (o) {
                 case 'b': cfg.bootstrap = optarg; break;
@@ -877,6 +882,11 @@ int main(int argc, char **argv) {
                         if (cfg.xcnt >= MAX_X)
                                 die("too many -X");
                         cfg.xprops[cfg.xcnt++] = optarg;
+                        break;
+                case 'Y':
+                        if (cfg.ycnt >= MAX_X)
+                                die("too many -Y");
+                        cfg.yprops[cfg.ycnt++] = optarg;
                         break;
                 case 'v': cfg.verbose = 1; break;
                 default: usage();
