@@ -171,6 +171,8 @@ export class FlushBuffer {
       return entry
     })
     this.#options.onCommitted(committed)
+    this.#inFlightBytes = 0
+    this.#wakeSpaceWaiters()
     for (const [index, waiting] of taken.entries()) waiting.resolve(results[index]!)
   }
 

@@ -32,6 +32,7 @@ export class RetentionJob {
     this.#timer = setInterval(() => {
       if (this.#running !== undefined) return
       this.#running = this.runOnce()
+        .then(() => undefined)
         .catch(error => this.#options.logger.warn({ err: error }, 'retention pass failed'))
         .finally(() => { this.#running = undefined })
     }, this.#options.intervalMs ?? 30_000)

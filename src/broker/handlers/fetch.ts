@@ -4,13 +4,20 @@
 // Records go out as the stored buffers with baseOffset patched. Gaps: no transactions yet, so
 // lastStableOffset = highWatermark and abortedTransactions is empty.
 import {
-  FetchApi, type FetchRequest, type FetchResponse, type FetchableTopicResponse, type PartitionData
+  FetchApi, type FetchRequest, type FetchResponse as FetchResponseOf, type FetchableTopicResponse as FetchableTopicResponseOf,
+  type PartitionData as PartitionDataOf
 } from '../../protocol/messages/fetch.ts'
 import { ErrorCode } from '../../protocol/error-codes.ts'
 import { ZERO_UUID } from '../../protocol/primitives/reader.ts'
+import type { RecordsInput } from '../../protocol/primitives/writer.ts'
 import { KafkaError } from '../../common/errors.ts'
 import { defineHandler, type RequestContext } from '../handler.ts'
 import { type FetchSession, type SessionPartition, sessionPartitionKey } from '../fetch-session-cache.ts'
+
+// Responses carry records as lists of stored buffers, written out without copying.
+type FetchResponse = FetchResponseOf<RecordsInput>
+type FetchableTopicResponse = FetchableTopicResponseOf<RecordsInput>
+type PartitionData = PartitionDataOf<RecordsInput>
 
 interface PartitionResult {
   entry: SessionPartition
