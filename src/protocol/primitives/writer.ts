@@ -1,0 +1,295 @@
+// Writes Kafka protocol primitives as a list of Buffer chunks. Small values go into a growable
+// scratch buffer; record sets are appended as chunks without copying, so a Fetch response can
+// hand stored batches straight to the socket.
+
+/** What an encoder accepts for a `records` field: one buffer, a list of chunks, or null. */
+export type RecordsInput = Buffer | Buffer[] | null
+
+const DEFAULT_SCRATCH_SIZE = 8192
+const TWO_POW_32 = 4294967296
+const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/
+// A string this short encodes to at most 3 bytes per UTF-16 unit, so its length fits one varint byte.
+const SHORT_STRING_LENGTH = 42
+// Appending a nested writer copies chunks up to this size instead of splitting the scratch buffer.
+const COPY_THRESHOLD = 512
+
+export class Writer {
+  #chunks: Buffer[] = []
+  #chunksLength = 0
+  #scratch: Buffer
+  #start = 0
+  #offset = 0
+  #scratchSize: number
+
+  constructor (scratchSize = DEFAULT_SCRATCH_SIZE) {
+    this.#scratchSize = Math.max(16, scratchSize)
+    this.#scratch = Buffer.allocUnsafe(this.#scratchSize)
+  }
+
+  /** Total bytes written so far. */
+  get length (): number {
+    return this.#chunksLength + this.#offset - this.#start
+  }
+
+  /** Makes room for `byteCount` more bytes in the scratch buffer and returns the write offset. */
+  #reserve (byteCount: number): number {
+    if (this.#offset + byteCount > this.#scratch.length) {
+      this.#closeSlice()
+      this.#scratch = Buffer.allocUnsafe(Math.max(this.#scratchSize, byteCount))
+      this.#start = 0
+      this.#offset = 0
+    }
+    const offset = this.#offset
+    this.#offset = offset + byteCount
+    return offset
+  }
+
+  #closeSlice (): void {
+    if (this.#offset > this.#start) {
+      this.#chunks.push(this.#scratch.subarray(this.#start, this.#offset))
+      this.#chunksLength += this.#offset - this.#start
+      this.#start = this.#offset
+    }
+  }
+
+  int8 (value: number): void {
+    this.#scratch.writeInt8(value, this.#reserve(1))
+  }
+
+  int16 (value: number): void {
+    this.#scratch.writeInt16BE(value, this.#reserve(2))
+  }
+
+  int32 (value: number): void {
+    this.#scratch.writeInt32BE(value, this.#reserve(4))
+  }
+
+  /** int64 from a number; fractions are truncated, values beyond 2^53 go through BigInt. */
+  int64 (value: number): void {
+    const offset = this.#reserve(8)
+    if (Number.isSafeInteger(value)) {
+      const high = Math.floor(value / TWO_POW_32)
+      this.#scratch.writeInt32BE(high, offset)
+      this.#scratch.writeUInt32BE(value - high * TWO_POW_32, offset + 4)
+    } else {
+      this.#scratch.writeBigInt64BE(BigInt.asIntN(64, BigInt(Math.trunc(value))), offset)
+    }
+  }
+
+  uint16 (value: number): void {
+    this.#scratch.writeUInt16BE(value, this.#reserve(2))
+  }
+
+  uint32 (value: number): void {
+    this.#scratch.writeUInt32BE(value, this.#reserve(4))
+  }
+
+  float64 (value: number): void {
+    this.#scratch.writeDoubleBE(value, this.#reserve(8))
+  }
+
+  bool (value: boolean): void {
+    this.#scratch[this.#reserve(1)] = value ? 1 : 0
+  }
+
+  /** A uuid in dashed form (either case). */
+  uuid (value: string): void {
+    if (!UUID_PATTERN.test(value)) throw new TypeError(`invalid uuid '${value}'`)
+    const offset = this.#reserve(16)
+    const scratch = this.#scratch
+    scratch.write(value.slice(0, 8), offset, 'hex')
+    scratch.write(value.slice(9, 13), offset + 4, 'hex')
+    scratch.write(value.slice(14, 18), offset + 6, 'hex')
+    scratch.write(value.slice(19, 23), offset + 8, 'hex')
+    scratch.write(value.slice(24), offset + 10, 'hex')
+  }
+
+  /** Unsigned varint of a uint32. */
+  uvarint (value: number): void {
+    if (value < 0x80 && value >= 0) {
+      this.#scratch[this.#reserve(1)] = value
+      return
+    }
+    if (value < 0 || value > 0xffffffff || !Number.isInteger(value)) throw new RangeError(`uvarint out of range: ${value}`)
+    const scratch = this.#scratch
+    let offset = this.#reserve(5)
+    let remaining = value
+    while (remaining >= 0x80) {
+      scratch[offset++] = (remaining & 0x7f) | 0x80
+      remaining = Math.floor(remaining / 128)
+    }
+    scratch[offset++] = remaining
+    this.#offset = offset
+  }
+
+  /** Zigzag-encoded signed varint of an int32. */
+  varint (value: number): void {
+    this.uvarint(((value << 1) ^ (value >> 31)) >>> 0)
+  }
+
+  /** Unsigned varint of up to 64 bits, from a number (exact up to 2^53). */
+  uvarlong (value: number): void {
+    if (value < 0 || !Number.isInteger(value)) throw new RangeError(`uvarlong out of range: ${value}`)
+    const scratch = this.#scratch
+    let offset = this.#reserve(10)
+    let remaining = value
+    while (remaining >= 0x80) {
+      scratch[offset++] = (remaining % 128) | 0x80
+      remaining = Math.floor(remaining / 128)
+    }
+    scratch[offset++] = remaining
+    this.#offset = offset
+  }
+
+  /** Zigzag-encoded signed varlong of an int64, from a number. */
+  varlong (value: number): void {
+    if (value >= -0x40000000 && value < 0x40000000) {
+      this.uvarint(((value << 1) ^ (value >> 31)) >>> 0)
+    } else {
+      this.uvarlong(value >= 0 ? value * 2 : -value * 2 - 1)
+    }
+  }
+
+  /** A string's UTF-8 bytes after an int16 (classic) or uvarint (compact) length. */
+  #utf8 (value: string, isCompact: boolean): void {
+    if (isCompact && value.length < SHORT_STRING_LENGTH) {
+      const offset = this.#reserve(1 + value.length * 3)
+      const byteCount = this.#scratch.write(value, offset + 1, 'utf8')
+      this.#scratch[offset] = byteCount + 1
+      this.#offset = offset + 1 + byteCount
+      return
+    }
+    const byteCount = Buffer.byteLength(value, 'utf8')
+    if (byteCount > 0x7fff) throw new RangeError(`string of ${byteCount} bytes is longer than 32767`)
+    if (isCompact) this.uvarint(byteCount + 1)
+    else this.int16(byteCount)
+    this.#scratch.write(value, this.#reserve(byteCount), byteCount, 'utf8')
+  }
+
+  string (value: string): void {
+    this.#utf8(value, false)
+  }
+
+  nullableString (value: string | null): void {
+    if (value === null) this.int16(-1)
+    else this.#utf8(value, false)
+  }
+
+  compactString (value: string): void {
+    this.#utf8(value, true)
+  }
+
+  compactNullableString (value: string | null): void {
+    if (value === null) this.#scratch[this.#reserve(1)] = 0
+    else this.#utf8(value, true)
+  }
+
+  /** Copies small buffers into the scratch buffer. */
+  raw (value: Buffer): void {
+    value.copy(this.#scratch, this.#reserve(value.length))
+  }
+
+  bytes (value: Buffer): void {
+    this.int32(value.length)
+    this.raw(value)
+  }
+
+  nullableBytes (value: Buffer | null): void {
+    if (value === null) this.int32(-1)
+    else this.bytes(value)
+  }
+
+  compactBytes (value: Buffer): void {
+    this.uvarint(value.length + 1)
+    this.raw(value)
+  }
+
+  compactNullableBytes (value: Buffer | null): void {
+    if (value === null) this.uvarint(0)
+    else this.compactBytes(value)
+  }
+
+  /** Appends external buffers as chunks, without copying them. */
+  writeChunks (buffers: readonly Buffer[]): void {
+    this.#closeSlice()
+    for (const buffer of buffers) {
+      if (buffer.length === 0) continue
+      this.#chunks.push(buffer)
+      this.#chunksLength += buffer.length
+    }
+  }
+
+  /** A record set with an int32 length prefix (-1 for null); the chunks are not copied. */
+  records (value: RecordsInput): void {
+    if (value === null) {
+      this.int32(-1)
+    } else if (Buffer.isBuffer(value)) {
+      this.int32(value.length)
+      this.writeChunks([value])
+    } else {
+      this.int32(totalLength(value))
+      this.writeChunks(value)
+    }
+  }
+
+  /** A record set with a compact length prefix (0 for null); the chunks are not copied. */
+  compactRecords (value: RecordsInput): void {
+    if (value === null) {
+      this.uvarint(0)
+    } else if (Buffer.isBuffer(value)) {
+      this.uvarint(value.length + 1)
+      this.writeChunks([value])
+    } else {
+      this.uvarint(totalLength(value) + 1)
+      this.writeChunks(value)
+    }
+  }
+
+  /** Classic array length: -1 for null. */
+  arrayLength (value: readonly unknown[] | null): void {
+    this.int32(value === null ? -1 : value.length)
+  }
+
+  /** Compact array length: 0 for null, else length + 1. */
+  compactArrayLength (value: readonly unknown[] | null): void {
+    this.uvarint(value === null ? 0 : value.length + 1)
+  }
+
+  /** A fresh writer for a value whose size must be known before it is written (tagged fields). */
+  nested (): Writer {
+    return new Writer(256)
+  }
+
+  /** Writes the size of `nested` as a uvarint, then its bytes. */
+  writeSized (nested: Writer): void {
+    this.uvarint(nested.length)
+    this.append(nested)
+  }
+
+  /** Appends everything another writer wrote: small chunks are copied, large ones shared. */
+  append (other: Writer): void {
+    for (const chunk of other.toChunks()) {
+      if (chunk.length <= COPY_THRESHOLD) this.raw(chunk)
+      else this.writeChunks([chunk])
+    }
+  }
+
+  /** The bytes written so far, as chunks in order. The writer may keep writing afterwards. */
+  toChunks (): Buffer[] {
+    this.#closeSlice()
+    return this.#chunks.slice()
+  }
+
+  /** All bytes in one buffer (copies unless there is a single chunk); meant for tests and clients. */
+  toBuffer (): Buffer {
+    const chunks = this.toChunks()
+    if (chunks.length === 1) return chunks[0] as Buffer
+    return Buffer.concat(chunks, this.#chunksLength)
+  }
+}
+
+function totalLength (buffers: readonly Buffer[]): number {
+  let length = 0
+  for (const buffer of buffers) length += buffer.length
+  return length
+}
