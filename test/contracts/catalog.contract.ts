@@ -4,79 +4,14 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { describe, it } from 'node:test'
-import type { TestContext } from 'node:test'
-import { KafkaError } from '../../src/common/errors.ts'
 import { ErrorCode } from '../../src/protocol/error-codes.ts'
-import type { BatchAppend, BatchCoordinate, Catalog, TopicRecord } from '../../src/storage/catalog.ts'
+import {
+  CLUSTER, OTHER_CLUSTER, batchAppend, commitRows, isKafkaError, offsetsOf, openWithTopic, opened, topicRecord
+} from './catalog-fixtures.ts'
+import type { OpenCatalog } from './catalog-fixtures.ts'
 
-export type OpenCatalog = (t: TestContext) => Promise<Catalog>
-
-const CLUSTER = 'cluster-a'
-const OTHER_CLUSTER = 'cluster-b'
-
-function isKafkaError (errorCode: number): (error: unknown) => boolean {
-  return error => {
-    assert.ok(error instanceof KafkaError, `expected a KafkaError, got ${String(error)}`)
-    assert.equal(error.errorCode, errorCode)
-    return true
-  }
-}
-
-function topicRecord (name: string, partitionCount: number, clusterId = CLUSTER): TopicRecord {
-  return { clusterId, topicId: randomUUID(), name, partitionCount, configs: {}, createdAtMs: 1_700_000_000_000 }
-}
-
-async function openWithTopic (open: OpenCatalog, t: TestContext, partitionCount = 3) {
-  const catalog = await opened(open, t)
-  const topic = topicRecord('events', partitionCount)
-  await catalog.createTopic(topic)
-  return { catalog, topic }
-}
-
-async function opened (open: OpenCatalog, t: TestContext): Promise<Catalog> {
-  const catalog = await open(t)
-  t.after(() => catalog.close())
-  return catalog
-}
-
-/** A batch append with the producer fields of a non-idempotent producer. */
-export function batchAppend (
-  topic: TopicRecord,
-  partition: number,
-  fields: { position: number, size: number, offsetCount: number, maxTimestamp?: number }
-): BatchAppend {
-  return {
-    clusterId: topic.clusterId,
-    topicId: topic.topicId,
-    partition,
-    position: fields.position,
-    size: fields.size,
-    offsetCount: fields.offsetCount,
-    maxTimestamp: fields.maxTimestamp ?? 1_700_000_000_000,
-    producerId: -1,
-    producerEpoch: -1,
-    baseSequence: -1,
-    isTransactional: false,
-    isControl: false
-  }
-}
-
-/**
- * Commits one row per entry (positions are spread apart so nothing merges), each entry
- * `[offsetCount, size, maxTimestamp]`, each in its own object `key-<n>`.
- */
-async function commitRows (catalog: Catalog, topic: TopicRecord, partition: number, rows: Array<[number, number, number]>) {
-  for (const [index, [offsetCount, size, maxTimestamp]] of rows.entries()) {
-    const [result] = await catalog.commitAppends(`key-${index}`, [
-      batchAppend(topic, partition, { position: 1000 * index, size, offsetCount, maxTimestamp })
-    ])
-    assert.equal(result?.errorCode, 0)
-  }
-}
-
-function offsetsOf (rows: BatchCoordinate[]): Array<[number, number]> {
-  return rows.map(row => [row.baseOffset, row.lastOffset])
-}
+export type { OpenCatalog } from './catalog-fixtures.ts'
+export { runCatalogReopenContract } from './catalog-reopen.contract.ts'
 
 export function runCatalogContract (name: string, open: OpenCatalog): void {
   describe(`Catalog contract: ${name}`, () => {
@@ -477,58 +412,3 @@ export function runCatalogContract (name: string, open: OpenCatalog): void {
   })
 }
 
-/**
- * For persistent catalogs: `location(t)` picks a fresh store and returns a function that opens
- * it (again and again), to show that closing, reopening and sharing lose nothing.
- */
-export function runCatalogReopenContract (name: string, location: (t: TestContext) => Promise<() => Promise<Catalog>>): void {
-  describe(`Catalog contract, persistence: ${name}`, () => {
-    it('keeps clusters, topics, offsets, coordinates and nodes across close and reopen', async t => {
-      const open = await location(t)
-      const first = await open()
-      const topic = { ...topicRecord('events', 2), configs: { 'retention.ms': '60000' } }
-      await first.createCluster({ clusterId: CLUSTER, name: 'one', state: 'ACTIVE', createdAtMs: 5 })
-      await first.createTopic(topic)
-      await first.setPartitionCount(CLUSTER, 'events', 3)
-      await first.commitAppends('object-1', [
-        batchAppend(topic, 0, { position: 0, size: 100, offsetCount: 10, maxTimestamp: 7 }),
-        batchAppend(topic, 2, { position: 100, size: 50, offsetCount: 2, maxTimestamp: 9 })
-      ])
-      await first.advanceLogStartOffset(topic.topicId, 0, 3)
-      const nodeId = await first.registerNode({ nodeId: -1, host: 'h', port: 9092, rack: null, leaseExpiresAtMs: 100 })
-      const coordinates = await first.findBatches(topic.topicId, 0, 0, 1 << 20)
-      await first.close()
-
-      const second = await open()
-      t.after(() => second.close())
-      assert.deepEqual(await second.getCluster(CLUSTER), { clusterId: CLUSTER, name: 'one', state: 'ACTIVE', createdAtMs: 5 })
-      assert.deepEqual(await second.getTopic(CLUSTER, 'events'), { ...topic, partitionCount: 3 })
-      assert.deepEqual(await second.getPartitionOffsets(topic.topicId, 0), { logStartOffset: 3, highWatermark: 10 })
-      assert.deepEqual(await second.getPartitionOffsets(topic.topicId, 2), { logStartOffset: 0, highWatermark: 2 })
-      assert.deepEqual(await second.findBatches(topic.topicId, 0, 0, 1 << 20), coordinates)
-      assert.equal(await second.partitionSizeBytes(topic.topicId, 2), 50)
-      assert.deepEqual(await second.listReferencedObjectKeys(), new Set(['object-1']))
-      assert.deepEqual((await second.listLiveNodes(0)).map(node => node.nodeId), [nodeId])
-      const [result] = await second.commitAppends('object-2', [batchAppend(topic, 0, { position: 0, size: 10, offsetCount: 1 })])
-      assert.deepEqual(result, { errorCode: 0, baseOffset: 10, logStartOffset: 3 })
-      assert.ok(await second.registerNode({ nodeId: -1, host: 'h2', port: 9092, rack: null, leaseExpiresAtMs: 100 }) > nodeId)
-    })
-
-    it('lets two connections to one store commit in turn without losing offsets', async t => {
-      const open = await location(t)
-      const [one, two] = [await open(), await open()]
-      t.after(async () => { await one.close(); await two.close() })
-      const topic = topicRecord('events', 1)
-      await one.createTopic(topic)
-      const baseOffsets: number[] = []
-      for (let round = 0; round < 10; round++) {
-        const catalog = round % 2 === 0 ? one : two
-        const [result] = await catalog.commitAppends(`object-${round}`, [batchAppend(topic, 0, { position: 0, size: 10, offsetCount: 3 })])
-        assert.ok(result !== undefined && 'baseOffset' in result)
-        baseOffsets.push(result.baseOffset)
-      }
-      assert.deepEqual(baseOffsets, [0, 3, 6, 9, 12, 15, 18, 21, 24, 27])
-      assert.equal((await one.getPartitionOffsets(topic.topicId, 0))?.highWatermark, 30)
-    })
-  })
-}

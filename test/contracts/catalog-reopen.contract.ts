@@ -1,0 +1,64 @@
+// The Catalog contract for persistent backends (sqlite, postgres): closing, reopening and
+// sharing one store between connections lose nothing.
+
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import type { TestContext } from 'node:test'
+import type { Catalog } from '../../src/storage/catalog.ts'
+import { CLUSTER, batchAppend, topicRecord } from './catalog-fixtures.ts'
+
+/**
+ * For persistent catalogs: `location(t)` picks a fresh store and returns a function that opens
+ * it (again and again), to show that closing, reopening and sharing lose nothing.
+ */
+export function runCatalogReopenContract (name: string, location: (t: TestContext) => Promise<() => Promise<Catalog>>): void {
+  describe(`Catalog contract, persistence: ${name}`, () => {
+    it('keeps clusters, topics, offsets, coordinates and nodes across close and reopen', async t => {
+      const open = await location(t)
+      const first = await open()
+      const topic = { ...topicRecord('events', 2), configs: { 'retention.ms': '60000' } }
+      await first.createCluster({ clusterId: CLUSTER, name: 'one', state: 'ACTIVE', createdAtMs: 5 })
+      await first.createTopic(topic)
+      await first.setPartitionCount(CLUSTER, 'events', 3)
+      await first.commitAppends('object-1', [
+        batchAppend(topic, 0, { position: 0, size: 100, offsetCount: 10, maxTimestamp: 7 }),
+        batchAppend(topic, 2, { position: 100, size: 50, offsetCount: 2, maxTimestamp: 9 })
+      ])
+      await first.advanceLogStartOffset(topic.topicId, 0, 3)
+      const nodeId = await first.registerNode({ nodeId: -1, host: 'h', port: 9092, rack: null, leaseExpiresAtMs: 100 })
+      const coordinates = await first.findBatches(topic.topicId, 0, 0, 1 << 20)
+      await first.close()
+
+      const second = await open()
+      t.after(() => second.close())
+      assert.deepEqual(await second.getCluster(CLUSTER), { clusterId: CLUSTER, name: 'one', state: 'ACTIVE', createdAtMs: 5 })
+      assert.deepEqual(await second.getTopic(CLUSTER, 'events'), { ...topic, partitionCount: 3 })
+      assert.deepEqual(await second.getPartitionOffsets(topic.topicId, 0), { logStartOffset: 3, highWatermark: 10 })
+      assert.deepEqual(await second.getPartitionOffsets(topic.topicId, 2), { logStartOffset: 0, highWatermark: 2 })
+      assert.deepEqual(await second.findBatches(topic.topicId, 0, 0, 1 << 20), coordinates)
+      assert.equal(await second.partitionSizeBytes(topic.topicId, 2), 50)
+      assert.deepEqual(await second.listReferencedObjectKeys(), new Set(['object-1']))
+      assert.deepEqual((await second.listLiveNodes(0)).map(node => node.nodeId), [nodeId])
+      const [result] = await second.commitAppends('object-2', [batchAppend(topic, 0, { position: 0, size: 10, offsetCount: 1 })])
+      assert.deepEqual(result, { errorCode: 0, baseOffset: 10, logStartOffset: 3 })
+      assert.ok(await second.registerNode({ nodeId: -1, host: 'h2', port: 9092, rack: null, leaseExpiresAtMs: 100 }) > nodeId)
+    })
+
+    it('lets two connections to one store commit in turn without losing offsets', async t => {
+      const open = await location(t)
+      const [one, two] = [await open(), await open()]
+      t.after(async () => { await one.close(); await two.close() })
+      const topic = topicRecord('events', 1)
+      await one.createTopic(topic)
+      const baseOffsets: number[] = []
+      for (let round = 0; round < 10; round++) {
+        const catalog = round % 2 === 0 ? one : two
+        const [result] = await catalog.commitAppends(`object-${round}`, [batchAppend(topic, 0, { position: 0, size: 10, offsetCount: 3 })])
+        assert.ok(result !== undefined && 'baseOffset' in result)
+        baseOffsets.push(result.baseOffset)
+      }
+      assert.deepEqual(baseOffsets, [0, 3, 6, 9, 12, 15, 18, 21, 24, 27])
+      assert.equal((await one.getPartitionOffsets(topic.topicId, 0))?.highWatermark, 30)
+    })
+  })
+}
