@@ -280,12 +280,11 @@ static void create_topic(rd_kafka_t *rk) {
         rd_kafka_CreateTopics(rk, &nt, 1, opts, q);
         rd_kafka_event_t *ev = rd_kafka_queue_poll(q, 30000);
         if (!ev) {
-                fprintf(stderr, "loadgen: CreateTopics timed out\n");
+                die("CreateTopics %s: timed out", cfg.topic);
         } else if (rd_kafka_event_error(ev)) {
-                /* e.g. the mock cluster has no CreateTopics: topics are
-                 * created by mock-broker itself, so go on */
-                fprintf(stderr, "loadgen: CreateTopics failed: %s (going on)\n",
-                        rd_kafka_event_error_string(ev));
+                /* the topic is not there (checked above): no use waiting */
+                die("CreateTopics %s: %s", cfg.topic,
+                    rd_kafka_event_error_string(ev));
         } else {
                 const rd_kafka_CreateTopics_result_t *res =
                     rd_kafka_event_CreateTopics_result(ev);

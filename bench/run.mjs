@@ -71,6 +71,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 function runJson(cmd, args, { timeoutMs, cwd = repoDir, prefix = '' } = {}) {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    workers.add(child);
+    child.on('exit', () => workers.delete(child));
     let out = '';
     let errTail = '';
     child.stdout.on('data', (d) => (out += d));
@@ -111,16 +113,53 @@ function runJson(cmd, args, { timeoutMs, cwd = repoDir, prefix = '' } = {}) {
   });
 }
 
+// every child we started, so that an interrupted bench leaves nothing behind
+const daemons = new Set();
+const workers = new Set();
+const tmpDirs = new Set();
+function makeTmpDir(prefix) {
+  const d = fs.mkdtempSync(path.join(cfg.tmpDir, prefix));
+  tmpDirs.add(d);
+  return d;
+}
+function removeTmpDir(d) {
+  fs.rmSync(d, { recursive: true, force: true });
+  tmpDirs.delete(d);
+}
+
 /** Starts a long-running process in its own process group. */
 function startDaemon(cmd, args, { cwd = repoDir, logFile } = {}) {
   const logFd = logFile ? fs.openSync(logFile, 'a') : 'ignore';
   const child = spawn(cmd, args, { cwd, detached: true, stdio: ['ignore', 'pipe', logFd] });
   if (typeof logFd === 'number') fs.closeSync(logFd);
   child.exited = false;
-  child.on('exit', () => (child.exited = true));
-  child.on('error', () => (child.exited = true));
+  daemons.add(child);
+  child.on('exit', () => {
+    child.exited = true;
+    daemons.delete(child);
+  });
+  child.on('error', () => {
+    child.exited = true;
+    daemons.delete(child);
+  });
   return child;
 }
+
+function onInterrupt(sig) {
+  log(`${sig}: stopping the processes the bench started`);
+  for (const c of workers) c.kill('SIGTERM');
+  for (const c of daemons) {
+    try {
+      process.kill(-c.pid, 'SIGTERM');
+    } catch {}
+  }
+  setTimeout(() => {
+    if (!cfg.keepData) for (const d of tmpDirs) fs.rmSync(d, { recursive: true, force: true });
+    process.exit(130);
+  }, 1000);
+}
+process.on('SIGINT', onInterrupt);
+process.on('SIGTERM', onInterrupt);
 
 async function stopDaemon(child, graceMs = 10000) {
   if (!child || child.exited) return;
@@ -350,7 +389,7 @@ async function runSkiff() {
 
   async function start() {
     starts++;
-    dataDir = fs.mkdtempSync(path.join(cfg.tmpDir, 'skiff-bench-'));
+    dataDir = makeTmpDir('skiff-bench-');
     port = await freePort();
     const cmdline = cfg.skiffCmd.replaceAll('{dataDir}', dataDir).replaceAll('{port}', String(port));
     log(`skiff: starting: ${cmdline} (log: ${path.relative(repoDir, logFile)})`);
@@ -375,7 +414,7 @@ async function runSkiff() {
   async function stop() {
     await stopDaemon(child);
     child = null;
-    if (dataDir && !cfg.keepData) fs.rmSync(dataDir, { recursive: true, force: true });
+    if (dataDir && !cfg.keepData) removeTmpDir(dataDir);
   }
 
   try {
@@ -415,7 +454,7 @@ async function runSkiff() {
 
 async function runNode() {
   const results = { throughput: [], rate: [] };
-  const dir = fs.mkdtempSync(path.join(cfg.tmpDir, 'node-baseline-'));
+  const dir = makeTmpDir('node-baseline-');
   const server = startDaemon(process.execPath, [path.join(benchDir, 'node-baseline', 'server.mjs'), '--file', path.join(dir, 'log')]);
   const client = path.join(benchDir, 'node-baseline', 'client.mjs');
   try {
@@ -442,7 +481,7 @@ async function runNode() {
     results.error = err.message;
   } finally {
     await stopDaemon(server);
-    fs.rmSync(dir, { recursive: true, force: true });
+    removeTmpDir(dir);
   }
   return results;
 }
@@ -560,6 +599,16 @@ async function main() {
   fs.writeFileSync(outFile, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`\nSkiff benchmark, ${report.started}, ${report.host.cpus} cores, median of ${cfg.repeats} runs (MB = 10^6 bytes)\n\n`);
   printTable(table);
+  const failures = [];
+  for (const [target, res] of Object.entries(results)) {
+    for (const [scenario, runs] of Object.entries(res ?? {})) {
+      if (!Array.isArray(runs)) continue;
+      const errs = [...new Set(runs.filter((r) => !r.ok).map((r) => r.error ?? 'failed'))];
+      if (errs.length) failures.push(`  ${target} ${scenario}: ${runs.filter((r) => !r.ok).length}/${runs.length} failed: ${errs.join('; ').slice(0, 300)}`);
+    }
+    if (res?.error) failures.push(`  ${target}: ${res.error}`);
+  }
+  if (failures.length) process.stdout.write(`\nfailed runs:\n${failures.join('\n')}\n`);
   process.stdout.write(
     `\nnode baseline: ${cfg.nodeFrameBytes / 1024} KiB frames, ${cfg.nodeWindow} in flight, group fsync (produce rows: MB/s; latency rows: ack latency of ${cfg.nodeRateFrameBytes / 1024} KiB frames at ${cfg.rateMBps} MB/s)\n` +
       `* the mock cluster answers an empty Fetch only after fetch.wait.max.ms (${cfg.e2eFetchWaitMs} ms) and never wakes it on new data: its end-to-end figure is bounded by that wait, not a target\n` +
