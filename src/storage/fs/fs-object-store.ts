@@ -133,6 +133,7 @@ export class FsObjectStore implements ObjectStore {
     if (!Number.isSafeInteger(position) || position < 0 || !Number.isSafeInteger(length) || length < 0) {
       throw new RangeError(`invalid read of ${length} bytes at ${position}`)
     }
+    if (this.#isClosed) throw new ServiceError('OBJECT_STORE_CLOSED', 'the object store is closed')
     if (!KEY_PATTERN.test(objectKey)) throw new ServiceError('OBJECT_NOT_FOUND', `no object ${objectKey}`)
     try {
       return await this.#handles.use(this.#pathOf(objectKey), async handle => {
@@ -193,7 +194,13 @@ export class FsObjectStore implements ObjectStore {
   async #writeLoop (): Promise<void> {
     try {
       while (this.#toWrite.length > 0) {
-        await this.#writeAll(this.#toWrite.splice(0))
+        const appends = this.#toWrite.splice(0)
+        try {
+          await this.#writeAll(appends)
+        } catch (error) {
+          // Not expected (#writeAll settles its own failures); never leave a producer waiting.
+          for (const append of appends) append.reject(error)
+        }
         void this.#syncLoop()
       }
     } finally {
