@@ -99,6 +99,28 @@ describe('fs object store', () => {
     assert.ok(existsSync(join(dir, 'segments', `${next.objectKey}.seg`)))
   })
 
+  it('never resolves an append into a segment after that segment was deleted', async t => {
+    const store = await openFsObjectStore(newDir())
+    t.after(() => store.close())
+    for (let delay = 0; delay < 12; delay++) {
+      const { objectKey } = await store.append([randomBytes(100)])
+      let deletedAt = Infinity
+      const appends = Array.from({ length: 8 }, async () => {
+        try {
+          const location = await store.append([randomBytes(100)])
+          if (location.objectKey === objectKey) assert.ok(performance.now() < deletedAt, 'resolved into a deleted segment')
+          else assert.deepEqual((await store.read(location.objectKey, location.position, 100)).length, 100)
+        } catch (error) {
+          assert.ok(isServiceError('OBJECT_NOT_FOUND')(error))
+        }
+      })
+      for (let tick = 0; tick < delay; tick++) await new Promise(resolve => setImmediate(resolve))
+      deletedAt = performance.now()
+      await store.delete(objectKey)
+      await Promise.all(appends)
+    }
+  })
+
   it('finishes queued appends on close and refuses new ones', async () => {
     const store = await openFsObjectStore(newDir())
     const pending = Array.from({ length: 10 }, async () => await store.append([randomBytes(1000)]))

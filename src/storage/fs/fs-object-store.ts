@@ -95,6 +95,8 @@ export class FsObjectStore implements ObjectStore {
   #segmentBytes: number
   #lastSequence: number
   #current: Segment | undefined
+  /** Segments with an open write handle: the current one and rolled ones still being synced. */
+  #openSegments = new Map<string, Segment>()
   #handles: HandleCache
   #toWrite: PendingAppend[] = []
   #toSync: PendingAppend[] = []
@@ -168,7 +170,12 @@ export class FsObjectStore implements ObjectStore {
 
   async delete (objectKey: string): Promise<void> {
     if (!KEY_PATTERN.test(objectKey)) return
-    if (this.#current?.key === objectKey) this.#retire(this.#current)
+    const segment = this.#openSegments.get(objectKey)
+    if (segment !== undefined) {
+      // Appends still in flight into it fail rather than resolve into a deleted file.
+      segment.failure ??= new ServiceError('OBJECT_NOT_FOUND', `segment ${objectKey} was deleted while being written`)
+      this.#retire(segment)
+    }
     const path = this.#pathOf(objectKey)
     this.#handles.evict(path)
     try {
@@ -275,10 +282,12 @@ export class FsObjectStore implements ObjectStore {
         throw error
       }
       this.#stats.segmentsCreated++
-      this.#current = {
+      const segment: Segment = {
         key, handle, size: 0, unsyncedCount: 0, isRetired: false, isClosed: false, failure: undefined
       }
-      return this.#current
+      this.#current = segment
+      this.#openSegments.set(key, segment)
+      return segment
     }
   }
 
@@ -325,6 +334,7 @@ export class FsObjectStore implements ObjectStore {
   #closeIfDone (segment: Segment): void {
     if (!segment.isRetired || segment.isClosed || segment.unsyncedCount > 0) return
     segment.isClosed = true
+    this.#openSegments.delete(segment.key)
     const closing = segment.handle.close()
       .catch(() => {}) // everything in it was synced or has been rejected
       .finally(() => this.#closingSegments.delete(closing))
