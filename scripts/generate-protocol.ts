@@ -167,6 +167,7 @@ export function camelCase (name: string): string {
 
 export function kebabCase (name: string): string {
   return name
+    .replace(/KRaft/g, 'Kraft')
     .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
     .replace(/([A-Z])([A-Z][a-z])/g, '$1-$2')
     .toLowerCase()
@@ -582,8 +583,8 @@ class StructGenerator {
         if (flexibleTest !== true) tagLines.push('  }')
       }
     }
-    const signature = `${isExported ? 'export ' : ''}function ${name} (reader: Reader, version: number): ${returnType} {`
-    body.push(signature, ...versionCheck)
+    body.push(...functionSignature(`${isExported ? 'export ' : ''}function ${name}`, ['reader: Reader', 'version: number'], returnType))
+    body.push(...versionCheck)
     if (this.#usesIsFlexible) body.push(`  const isFlexible = ${versionTest(this.#message.flexibleVersions, this.#possible) as string}`)
     const objectLines = entries.map((lines, index) => {
       const last = lines.length - 1
@@ -771,8 +772,8 @@ class StructGenerator {
       }
     }
     const valueName = lines.some(line => line.includes('value')) ? 'value' : '_value'
-    const signature = `${isExported ? 'export ' : ''}function ${name} (writer: Writer, version: number, ${valueName}: ${valueType}): void {`
-    const body = [signature, ...versionCheck]
+    const params = ['writer: Writer', 'version: number', `${valueName}: ${valueType}`]
+    const body = [...functionSignature(`${isExported ? 'export ' : ''}function ${name}`, params, 'void'), ...versionCheck]
     if (this.#usesIsFlexible) body.push(`  const isFlexible = ${versionTest(this.#message.flexibleVersions, this.#possible) as string}`)
     body.push(...lines, '}')
     return body
@@ -804,6 +805,23 @@ class StructGenerator {
     lines.push('}')
     return lines
   }
+}
+
+/** `head (params): returnType {`, with one parameter per line when too long, as Prettier does. */
+function functionSignature (head: string, params: string[], returnType: string): string[] {
+  const single = `${head} (${params.join(', ')}): ${returnType} {`
+  if (single.length <= LINE_WIDTH) return [single]
+  return [`${head} (`, ...params.map((param, index) => `  ${param}${index < params.length - 1 ? ',' : ''}`), `): ${returnType} {`]
+}
+
+/** Throws for versions outside the spec, as a one-liner or a block when too long. */
+function versionCheck (versions: Versions, error: string, message: string): string[] {
+  const test = versions.min === versions.max
+    ? `version !== ${versions.min}`
+    : `version < ${versions.min} || version > ${versions.max}`
+  const line = `  if (${test}) throw new ${error}(\`${message} v\${version} is not supported\`)`
+  if (line.length <= LINE_WIDTH) return [line]
+  return [`  if (${test}) {`, `    throw new ${error}(\`${message} v\${version} is not supported\`)`, '  }']
 }
 
 /** Wraps `text` as a JSDoc comment at the given indent. */
@@ -954,10 +972,9 @@ function generateFile (messages: MessageSpec[], apiName: string): GeneratedFile 
       emitInterface(use, [])
       internalUses.push(use)
     }
-    const { min, max } = message.validVersions
     const generator = new StructGenerator(rootUse, context)
-    const decodeCheck = [`  if (version < ${min} || version > ${max}) throw new DecodeError(\`${message.name} v\${version} is not supported\`)`]
-    const encodeCheck = [`  if (version < ${min} || version > ${max}) throw new RangeError(\`${message.name} v\${version} is not supported\`)`]
+    const decodeCheck = versionCheck(message.validVersions, 'DecodeError', message.name)
+    const encodeCheck = versionCheck(message.validVersions, 'RangeError', message.name)
     context.readerImports.add('DecodeError')
     const wideType = rootUse.hasRecords ? `${message.name}<RecordsInput>` : message.name
     codecLines.push(...generator.decodeFunction(`decode${message.name}`, message.name, true, decodeCheck), '')
@@ -1010,7 +1027,9 @@ function generateFile (messages: MessageSpec[], apiName: string): GeneratedFile 
     const name = `${apiName}Api`
     descriptorLines = [
       ...docComment(`${apiName} (API key ${request.apiKey}): versions, codecs and header versions.`, ''),
-      `export const ${name}: ApiDescriptor<${requestType}, ${responseType}> = {`,
+      ...(`export const ${name}: ApiDescriptor<${requestType}, ${responseType}> = {`.length <= LINE_WIDTH
+        ? [`export const ${name}: ApiDescriptor<${requestType}, ${responseType}> = {`]
+        : [`export const ${name}: ApiDescriptor<`, `  ${requestType},`, `  ${responseType}`, '> = {']),
       `  apiKey: ${request.apiKey},`,
       `  name: ${quote(apiName)},`,
       `  minVersion: ${request.validVersions.min},`,
@@ -1077,13 +1096,16 @@ function generateIndex (files: GeneratedFile[]): string {
   }
   lines.push('')
   const sorted = [...withDescriptors].sort((a, b) => (a.descriptor?.apiKey ?? 0) - (b.descriptor?.apiKey ?? 0))
-  lines.push('/** Every API Kafka defines, by API key. */')
-  lines.push('export const apiDescriptors: ReadonlyMap<number, ApiDescriptor<unknown, unknown>> = new Map<number, ApiDescriptor<unknown, unknown>>([')
+  lines.push('const descriptors: Array<ApiDescriptor<unknown, unknown>> = [')
   sorted.forEach((file, index) => {
-    const name = file.descriptor?.name ?? ''
-    lines.push(`  [${file.descriptor?.apiKey ?? 0}, ${name}]${index < sorted.length - 1 ? ',' : ''}`)
+    lines.push(`  ${file.descriptor?.name ?? ''}${index < sorted.length - 1 ? ',' : ''}`)
   })
-  lines.push('])')
+  lines.push(']')
+  lines.push('')
+  lines.push('/** Every API Kafka defines, by API key. */')
+  lines.push('export const apiDescriptors: ReadonlyMap<number, ApiDescriptor<unknown, unknown>> = new Map(')
+  lines.push('  descriptors.map(api => [api.apiKey, api])')
+  lines.push(')')
   return lines.join('\n') + '\n'
 }
 

@@ -93,7 +93,11 @@ export function decodeAddPartitionsToTxnRequest (reader: Reader, version: number
   return value
 }
 
-export function encodeAddPartitionsToTxnRequest (writer: Writer, version: number, value: AddPartitionsToTxnRequest): void {
+export function encodeAddPartitionsToTxnRequest (
+  writer: Writer,
+  version: number,
+  value: AddPartitionsToTxnRequest
+): void {
   if (version < 0 || version > 5) throw new RangeError(`AddPartitionsToTxnRequest v${version} is not supported`)
   const isFlexible = version >= 3
   if (version >= 4) {
@@ -138,7 +142,11 @@ export function decodeAddPartitionsToTxnResponse (reader: Reader, version: numbe
   return value
 }
 
-export function encodeAddPartitionsToTxnResponse (writer: Writer, version: number, value: AddPartitionsToTxnResponse): void {
+export function encodeAddPartitionsToTxnResponse (
+  writer: Writer,
+  version: number,
+  value: AddPartitionsToTxnResponse
+): void {
   if (version < 0 || version > 5) throw new RangeError(`AddPartitionsToTxnResponse v${version} is not supported`)
   const isFlexible = version >= 3
   writer.int32(value.throttleTimeMs)
@@ -187,7 +195,11 @@ function decodeAddPartitionsToTxnTransaction (reader: Reader, version: number): 
   return value
 }
 
-function encodeAddPartitionsToTxnTransaction (writer: Writer, version: number, value: AddPartitionsToTxnTransaction): void {
+function encodeAddPartitionsToTxnTransaction (
+  writer: Writer,
+  version: number,
+  value: AddPartitionsToTxnTransaction
+): void {
   writer.compactString(value.transactionalId)
   writer.int64(value.producerId)
   writer.int16(value.producerEpoch)
@@ -252,7 +264,11 @@ function decodeAddPartitionsToTxnTopicResult (reader: Reader, version: number): 
   return value
 }
 
-function encodeAddPartitionsToTxnTopicResult (writer: Writer, version: number, value: AddPartitionsToTxnTopicResult): void {
+function encodeAddPartitionsToTxnTopicResult (
+  writer: Writer,
+  version: number,
+  value: AddPartitionsToTxnTopicResult
+): void {
   const isFlexible = version >= 3
   if (isFlexible) {
     writer.compactString(value.name)
@@ -279,7 +295,11 @@ function decodeAddPartitionsToTxnPartitionResult (reader: Reader, version: numbe
   return value
 }
 
-function encodeAddPartitionsToTxnPartitionResult (writer: Writer, version: number, value: AddPartitionsToTxnPartitionResult): void {
+function encodeAddPartitionsToTxnPartitionResult (
+  writer: Writer,
+  version: number,
+  value: AddPartitionsToTxnPartitionResult
+): void {
   const isFlexible = version >= 3
   writer.int32(value.partitionIndex)
   writer.int16(value.partitionErrorCode)

@@ -42,7 +42,7 @@ export interface AddRaftVoterResponse {
 }
 
 export function decodeAddRaftVoterRequest (reader: Reader, version: number): AddRaftVoterRequest {
-  if (version < 0 || version > 0) throw new DecodeError(`AddRaftVoterRequest v${version} is not supported`)
+  if (version !== 0) throw new DecodeError(`AddRaftVoterRequest v${version} is not supported`)
   const value: AddRaftVoterRequest = {
     clusterId: reader.compactNullableString(),
     timeoutMs: reader.int32(),
@@ -55,7 +55,7 @@ export function decodeAddRaftVoterRequest (reader: Reader, version: number): Add
 }
 
 export function encodeAddRaftVoterRequest (writer: Writer, version: number, value: AddRaftVoterRequest): void {
-  if (version < 0 || version > 0) throw new RangeError(`AddRaftVoterRequest v${version} is not supported`)
+  if (version !== 0) throw new RangeError(`AddRaftVoterRequest v${version} is not supported`)
   writer.compactNullableString(value.clusterId)
   writer.int32(value.timeoutMs)
   writer.int32(value.voterId)
@@ -66,7 +66,7 @@ export function encodeAddRaftVoterRequest (writer: Writer, version: number, valu
 }
 
 export function decodeAddRaftVoterResponse (reader: Reader, version: number): AddRaftVoterResponse {
-  if (version < 0 || version > 0) throw new DecodeError(`AddRaftVoterResponse v${version} is not supported`)
+  if (version !== 0) throw new DecodeError(`AddRaftVoterResponse v${version} is not supported`)
   const value: AddRaftVoterResponse = {
     throttleTimeMs: reader.int32(),
     errorCode: reader.int16(),
@@ -77,7 +77,7 @@ export function decodeAddRaftVoterResponse (reader: Reader, version: number): Ad
 }
 
 export function encodeAddRaftVoterResponse (writer: Writer, version: number, value: AddRaftVoterResponse): void {
-  if (version < 0 || version > 0) throw new RangeError(`AddRaftVoterResponse v${version} is not supported`)
+  if (version !== 0) throw new RangeError(`AddRaftVoterResponse v${version} is not supported`)
   writer.int32(value.throttleTimeMs)
   writer.int16(value.errorCode)
   writer.compactNullableString(value.errorMessage)

@@ -29,7 +29,7 @@ export interface AllocateProducerIdsResponse {
 }
 
 export function decodeAllocateProducerIdsRequest (reader: Reader, version: number): AllocateProducerIdsRequest {
-  if (version < 0 || version > 0) throw new DecodeError(`AllocateProducerIdsRequest v${version} is not supported`)
+  if (version !== 0) throw new DecodeError(`AllocateProducerIdsRequest v${version} is not supported`)
   const value: AllocateProducerIdsRequest = {
     brokerId: reader.int32(),
     brokerEpoch: reader.int64()
@@ -38,15 +38,19 @@ export function decodeAllocateProducerIdsRequest (reader: Reader, version: numbe
   return value
 }
 
-export function encodeAllocateProducerIdsRequest (writer: Writer, version: number, value: AllocateProducerIdsRequest): void {
-  if (version < 0 || version > 0) throw new RangeError(`AllocateProducerIdsRequest v${version} is not supported`)
+export function encodeAllocateProducerIdsRequest (
+  writer: Writer,
+  version: number,
+  value: AllocateProducerIdsRequest
+): void {
+  if (version !== 0) throw new RangeError(`AllocateProducerIdsRequest v${version} is not supported`)
   writer.int32(value.brokerId)
   writer.int64(value.brokerEpoch)
   writer.uvarint(0)
 }
 
 export function decodeAllocateProducerIdsResponse (reader: Reader, version: number): AllocateProducerIdsResponse {
-  if (version < 0 || version > 0) throw new DecodeError(`AllocateProducerIdsResponse v${version} is not supported`)
+  if (version !== 0) throw new DecodeError(`AllocateProducerIdsResponse v${version} is not supported`)
   const value: AllocateProducerIdsResponse = {
     throttleTimeMs: reader.int32(),
     errorCode: reader.int16(),
@@ -57,8 +61,12 @@ export function decodeAllocateProducerIdsResponse (reader: Reader, version: numb
   return value
 }
 
-export function encodeAllocateProducerIdsResponse (writer: Writer, version: number, value: AllocateProducerIdsResponse): void {
-  if (version < 0 || version > 0) throw new RangeError(`AllocateProducerIdsResponse v${version} is not supported`)
+export function encodeAllocateProducerIdsResponse (
+  writer: Writer,
+  version: number,
+  value: AllocateProducerIdsResponse
+): void {
+  if (version !== 0) throw new RangeError(`AllocateProducerIdsResponse v${version} is not supported`)
   writer.int32(value.throttleTimeMs)
   writer.int16(value.errorCode)
   writer.int64(value.producerIdStart)

@@ -69,7 +69,11 @@ export function decodeAlterClientQuotasRequest (reader: Reader, version: number)
   return value
 }
 
-export function encodeAlterClientQuotasRequest (writer: Writer, version: number, value: AlterClientQuotasRequest): void {
+export function encodeAlterClientQuotasRequest (
+  writer: Writer,
+  version: number,
+  value: AlterClientQuotasRequest
+): void {
   if (version < 0 || version > 1) throw new RangeError(`AlterClientQuotasRequest v${version} is not supported`)
   const isFlexible = version >= 1
   if (isFlexible) {
@@ -96,7 +100,11 @@ export function decodeAlterClientQuotasResponse (reader: Reader, version: number
   return value
 }
 
-export function encodeAlterClientQuotasResponse (writer: Writer, version: number, value: AlterClientQuotasResponse): void {
+export function encodeAlterClientQuotasResponse (
+  writer: Writer,
+  version: number,
+  value: AlterClientQuotasResponse
+): void {
   if (version < 0 || version > 1) throw new RangeError(`AlterClientQuotasResponse v${version} is not supported`)
   const isFlexible = version >= 1
   writer.int32(value.throttleTimeMs)
@@ -138,7 +146,11 @@ function decodeAlterClientQuotasRequestEntryData (reader: Reader, version: numbe
   return value
 }
 
-function encodeAlterClientQuotasRequestEntryData (writer: Writer, version: number, value: AlterClientQuotasRequestEntryData): void {
+function encodeAlterClientQuotasRequestEntryData (
+  writer: Writer,
+  version: number,
+  value: AlterClientQuotasRequestEntryData
+): void {
   const isFlexible = version >= 1
   if (isFlexible) {
     writer.compactArrayLength(value.entity)
@@ -205,7 +217,10 @@ function encodeOpData (writer: Writer, version: number, value: OpData): void {
   if (isFlexible) writer.uvarint(0)
 }
 
-function decodeAlterClientQuotasResponseEntryData (reader: Reader, version: number): AlterClientQuotasResponseEntryData {
+function decodeAlterClientQuotasResponseEntryData (
+  reader: Reader,
+  version: number
+): AlterClientQuotasResponseEntryData {
   const isFlexible = version >= 1
   const value: AlterClientQuotasResponseEntryData = {
     errorCode: reader.int16(),
@@ -218,7 +233,11 @@ function decodeAlterClientQuotasResponseEntryData (reader: Reader, version: numb
   return value
 }
 
-function encodeAlterClientQuotasResponseEntryData (writer: Writer, version: number, value: AlterClientQuotasResponseEntryData): void {
+function encodeAlterClientQuotasResponseEntryData (
+  writer: Writer,
+  version: number,
+  value: AlterClientQuotasResponseEntryData
+): void {
   const isFlexible = version >= 1
   writer.int16(value.errorCode)
   if (isFlexible) {

@@ -189,7 +189,11 @@ function decodeAlterConfigsResourceResponse (reader: Reader, version: number): A
   return value
 }
 
-function encodeAlterConfigsResourceResponse (writer: Writer, version: number, value: AlterConfigsResourceResponse): void {
+function encodeAlterConfigsResourceResponse (
+  writer: Writer,
+  version: number,
+  value: AlterConfigsResourceResponse
+): void {
   const isFlexible = version >= 2
   writer.int16(value.errorCode)
   if (isFlexible) {

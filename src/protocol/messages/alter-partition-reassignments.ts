@@ -61,8 +61,11 @@ export interface ReassignablePartitionResponse {
   errorMessage: string | null
 }
 
-export function decodeAlterPartitionReassignmentsRequest (reader: Reader, version: number): AlterPartitionReassignmentsRequest {
-  if (version < 0 || version > 0) throw new DecodeError(`AlterPartitionReassignmentsRequest v${version} is not supported`)
+export function decodeAlterPartitionReassignmentsRequest (
+  reader: Reader,
+  version: number
+): AlterPartitionReassignmentsRequest {
+  if (version !== 0) throw new DecodeError(`AlterPartitionReassignmentsRequest v${version} is not supported`)
   const value: AlterPartitionReassignmentsRequest = {
     timeoutMs: reader.int32(),
     topics: reader.compactArray(decodeReassignableTopic, version)
@@ -71,16 +74,23 @@ export function decodeAlterPartitionReassignmentsRequest (reader: Reader, versio
   return value
 }
 
-export function encodeAlterPartitionReassignmentsRequest (writer: Writer, version: number, value: AlterPartitionReassignmentsRequest): void {
-  if (version < 0 || version > 0) throw new RangeError(`AlterPartitionReassignmentsRequest v${version} is not supported`)
+export function encodeAlterPartitionReassignmentsRequest (
+  writer: Writer,
+  version: number,
+  value: AlterPartitionReassignmentsRequest
+): void {
+  if (version !== 0) throw new RangeError(`AlterPartitionReassignmentsRequest v${version} is not supported`)
   writer.int32(value.timeoutMs)
   writer.compactArrayLength(value.topics)
   for (const item of value.topics) encodeReassignableTopic(writer, version, item)
   writer.uvarint(0)
 }
 
-export function decodeAlterPartitionReassignmentsResponse (reader: Reader, version: number): AlterPartitionReassignmentsResponse {
-  if (version < 0 || version > 0) throw new DecodeError(`AlterPartitionReassignmentsResponse v${version} is not supported`)
+export function decodeAlterPartitionReassignmentsResponse (
+  reader: Reader,
+  version: number
+): AlterPartitionReassignmentsResponse {
+  if (version !== 0) throw new DecodeError(`AlterPartitionReassignmentsResponse v${version} is not supported`)
   const value: AlterPartitionReassignmentsResponse = {
     throttleTimeMs: reader.int32(),
     errorCode: reader.int16(),
@@ -91,8 +101,12 @@ export function decodeAlterPartitionReassignmentsResponse (reader: Reader, versi
   return value
 }
 
-export function encodeAlterPartitionReassignmentsResponse (writer: Writer, version: number, value: AlterPartitionReassignmentsResponse): void {
-  if (version < 0 || version > 0) throw new RangeError(`AlterPartitionReassignmentsResponse v${version} is not supported`)
+export function encodeAlterPartitionReassignmentsResponse (
+  writer: Writer,
+  version: number,
+  value: AlterPartitionReassignmentsResponse
+): void {
+  if (version !== 0) throw new RangeError(`AlterPartitionReassignmentsResponse v${version} is not supported`)
   writer.int32(value.throttleTimeMs)
   writer.int16(value.errorCode)
   writer.compactNullableString(value.errorMessage)
@@ -102,7 +116,10 @@ export function encodeAlterPartitionReassignmentsResponse (writer: Writer, versi
 }
 
 /** AlterPartitionReassignments (API key 45): versions, codecs and header versions. */
-export const AlterPartitionReassignmentsApi: ApiDescriptor<AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse> = {
+export const AlterPartitionReassignmentsApi: ApiDescriptor<
+  AlterPartitionReassignmentsRequest,
+  AlterPartitionReassignmentsResponse
+> = {
   apiKey: 45,
   name: 'AlterPartitionReassignments',
   minVersion: 0,
@@ -177,7 +194,11 @@ function decodeReassignablePartitionResponse (reader: Reader, version: number): 
   return value
 }
 
-function encodeReassignablePartitionResponse (writer: Writer, version: number, value: ReassignablePartitionResponse): void {
+function encodeReassignablePartitionResponse (
+  writer: Writer,
+  version: number,
+  value: ReassignablePartitionResponse
+): void {
   writer.int32(value.partitionIndex)
   writer.int16(value.errorCode)
   writer.compactNullableString(value.errorMessage)

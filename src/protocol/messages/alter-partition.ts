@@ -157,7 +157,11 @@ function decodeAlterPartitionRequestTopicData (reader: Reader, version: number):
   return value
 }
 
-function encodeAlterPartitionRequestTopicData (writer: Writer, version: number, value: AlterPartitionRequestTopicData): void {
+function encodeAlterPartitionRequestTopicData (
+  writer: Writer,
+  version: number,
+  value: AlterPartitionRequestTopicData
+): void {
   if (version <= 1) writer.compactString(value.topicName)
   if (version >= 2) writer.uuid(value.topicId)
   writer.compactArrayLength(value.partitions)
@@ -165,7 +169,10 @@ function encodeAlterPartitionRequestTopicData (writer: Writer, version: number, 
   writer.uvarint(0)
 }
 
-function decodeAlterPartitionRequestPartitionData (reader: Reader, version: number): AlterPartitionRequestPartitionData {
+function decodeAlterPartitionRequestPartitionData (
+  reader: Reader,
+  version: number
+): AlterPartitionRequestPartitionData {
   const value: AlterPartitionRequestPartitionData = {
     partitionIndex: reader.int32(),
     leaderEpoch: reader.int32(),
@@ -178,7 +185,11 @@ function decodeAlterPartitionRequestPartitionData (reader: Reader, version: numb
   return value
 }
 
-function encodeAlterPartitionRequestPartitionData (writer: Writer, version: number, value: AlterPartitionRequestPartitionData): void {
+function encodeAlterPartitionRequestPartitionData (
+  writer: Writer,
+  version: number,
+  value: AlterPartitionRequestPartitionData
+): void {
   writer.int32(value.partitionIndex)
   writer.int32(value.leaderEpoch)
   if (version <= 2) {
@@ -219,7 +230,11 @@ function decodeAlterPartitionResponseTopicData (reader: Reader, version: number)
   return value
 }
 
-function encodeAlterPartitionResponseTopicData (writer: Writer, version: number, value: AlterPartitionResponseTopicData): void {
+function encodeAlterPartitionResponseTopicData (
+  writer: Writer,
+  version: number,
+  value: AlterPartitionResponseTopicData
+): void {
   if (version <= 1) writer.compactString(value.topicName)
   if (version >= 2) writer.uuid(value.topicId)
   writer.compactArrayLength(value.partitions)
@@ -227,7 +242,10 @@ function encodeAlterPartitionResponseTopicData (writer: Writer, version: number,
   writer.uvarint(0)
 }
 
-function decodeAlterPartitionResponsePartitionData (reader: Reader, version: number): AlterPartitionResponsePartitionData {
+function decodeAlterPartitionResponsePartitionData (
+  reader: Reader,
+  version: number
+): AlterPartitionResponsePartitionData {
   const value: AlterPartitionResponsePartitionData = {
     partitionIndex: reader.int32(),
     errorCode: reader.int16(),
@@ -241,7 +259,11 @@ function decodeAlterPartitionResponsePartitionData (reader: Reader, version: num
   return value
 }
 
-function encodeAlterPartitionResponsePartitionData (writer: Writer, version: number, value: AlterPartitionResponsePartitionData): void {
+function encodeAlterPartitionResponsePartitionData (
+  writer: Writer,
+  version: number,
+  value: AlterPartitionResponsePartitionData
+): void {
   writer.int32(value.partitionIndex)
   writer.int16(value.errorCode)
   writer.int32(value.leaderId)

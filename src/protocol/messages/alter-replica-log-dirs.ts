@@ -62,7 +62,11 @@ export function decodeAlterReplicaLogDirsRequest (reader: Reader, version: numbe
   return value
 }
 
-export function encodeAlterReplicaLogDirsRequest (writer: Writer, version: number, value: AlterReplicaLogDirsRequest): void {
+export function encodeAlterReplicaLogDirsRequest (
+  writer: Writer,
+  version: number,
+  value: AlterReplicaLogDirsRequest
+): void {
   if (version < 0 || version > 2) throw new RangeError(`AlterReplicaLogDirsRequest v${version} is not supported`)
   const isFlexible = version >= 2
   if (isFlexible) {
@@ -88,7 +92,11 @@ export function decodeAlterReplicaLogDirsResponse (reader: Reader, version: numb
   return value
 }
 
-export function encodeAlterReplicaLogDirsResponse (writer: Writer, version: number, value: AlterReplicaLogDirsResponse): void {
+export function encodeAlterReplicaLogDirsResponse (
+  writer: Writer,
+  version: number,
+  value: AlterReplicaLogDirsResponse
+): void {
   if (version < 0 || version > 2) throw new RangeError(`AlterReplicaLogDirsResponse v${version} is not supported`)
   const isFlexible = version >= 2
   writer.int32(value.throttleTimeMs)
@@ -186,7 +194,11 @@ function decodeAlterReplicaLogDirTopicResult (reader: Reader, version: number): 
   return value
 }
 
-function encodeAlterReplicaLogDirTopicResult (writer: Writer, version: number, value: AlterReplicaLogDirTopicResult): void {
+function encodeAlterReplicaLogDirTopicResult (
+  writer: Writer,
+  version: number,
+  value: AlterReplicaLogDirTopicResult
+): void {
   const isFlexible = version >= 2
   if (isFlexible) {
     writer.compactString(value.topicName)
@@ -213,7 +225,11 @@ function decodeAlterReplicaLogDirPartitionResult (reader: Reader, version: numbe
   return value
 }
 
-function encodeAlterReplicaLogDirPartitionResult (writer: Writer, version: number, value: AlterReplicaLogDirPartitionResult): void {
+function encodeAlterReplicaLogDirPartitionResult (
+  writer: Writer,
+  version: number,
+  value: AlterReplicaLogDirPartitionResult
+): void {
   const isFlexible = version >= 2
   writer.int32(value.partitionIndex)
   writer.int16(value.errorCode)

@@ -53,8 +53,11 @@ export interface AlterUserScramCredentialsResult {
   errorMessage: string | null
 }
 
-export function decodeAlterUserScramCredentialsRequest (reader: Reader, version: number): AlterUserScramCredentialsRequest {
-  if (version < 0 || version > 0) throw new DecodeError(`AlterUserScramCredentialsRequest v${version} is not supported`)
+export function decodeAlterUserScramCredentialsRequest (
+  reader: Reader,
+  version: number
+): AlterUserScramCredentialsRequest {
+  if (version !== 0) throw new DecodeError(`AlterUserScramCredentialsRequest v${version} is not supported`)
   const value: AlterUserScramCredentialsRequest = {
     deletions: reader.compactArray(decodeScramCredentialDeletion, version),
     upsertions: reader.compactArray(decodeScramCredentialUpsertion, version)
@@ -63,8 +66,12 @@ export function decodeAlterUserScramCredentialsRequest (reader: Reader, version:
   return value
 }
 
-export function encodeAlterUserScramCredentialsRequest (writer: Writer, version: number, value: AlterUserScramCredentialsRequest): void {
-  if (version < 0 || version > 0) throw new RangeError(`AlterUserScramCredentialsRequest v${version} is not supported`)
+export function encodeAlterUserScramCredentialsRequest (
+  writer: Writer,
+  version: number,
+  value: AlterUserScramCredentialsRequest
+): void {
+  if (version !== 0) throw new RangeError(`AlterUserScramCredentialsRequest v${version} is not supported`)
   writer.compactArrayLength(value.deletions)
   for (const item of value.deletions) encodeScramCredentialDeletion(writer, version, item)
   writer.compactArrayLength(value.upsertions)
@@ -72,8 +79,11 @@ export function encodeAlterUserScramCredentialsRequest (writer: Writer, version:
   writer.uvarint(0)
 }
 
-export function decodeAlterUserScramCredentialsResponse (reader: Reader, version: number): AlterUserScramCredentialsResponse {
-  if (version < 0 || version > 0) throw new DecodeError(`AlterUserScramCredentialsResponse v${version} is not supported`)
+export function decodeAlterUserScramCredentialsResponse (
+  reader: Reader,
+  version: number
+): AlterUserScramCredentialsResponse {
+  if (version !== 0) throw new DecodeError(`AlterUserScramCredentialsResponse v${version} is not supported`)
   const value: AlterUserScramCredentialsResponse = {
     throttleTimeMs: reader.int32(),
     results: reader.compactArray(decodeAlterUserScramCredentialsResult, version)
@@ -82,8 +92,12 @@ export function decodeAlterUserScramCredentialsResponse (reader: Reader, version
   return value
 }
 
-export function encodeAlterUserScramCredentialsResponse (writer: Writer, version: number, value: AlterUserScramCredentialsResponse): void {
-  if (version < 0 || version > 0) throw new RangeError(`AlterUserScramCredentialsResponse v${version} is not supported`)
+export function encodeAlterUserScramCredentialsResponse (
+  writer: Writer,
+  version: number,
+  value: AlterUserScramCredentialsResponse
+): void {
+  if (version !== 0) throw new RangeError(`AlterUserScramCredentialsResponse v${version} is not supported`)
   writer.int32(value.throttleTimeMs)
   writer.compactArrayLength(value.results)
   for (const item of value.results) encodeAlterUserScramCredentialsResult(writer, version, item)
@@ -91,7 +105,10 @@ export function encodeAlterUserScramCredentialsResponse (writer: Writer, version
 }
 
 /** AlterUserScramCredentials (API key 51): versions, codecs and header versions. */
-export const AlterUserScramCredentialsApi: ApiDescriptor<AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse> = {
+export const AlterUserScramCredentialsApi: ApiDescriptor<
+  AlterUserScramCredentialsRequest,
+  AlterUserScramCredentialsResponse
+> = {
   apiKey: 51,
   name: 'AlterUserScramCredentials',
   minVersion: 0,
@@ -152,7 +169,11 @@ function decodeAlterUserScramCredentialsResult (reader: Reader, version: number)
   return value
 }
 
-function encodeAlterUserScramCredentialsResult (writer: Writer, version: number, value: AlterUserScramCredentialsResult): void {
+function encodeAlterUserScramCredentialsResult (
+  writer: Writer,
+  version: number,
+  value: AlterUserScramCredentialsResult
+): void {
   writer.compactString(value.user)
   writer.int16(value.errorCode)
   writer.compactNullableString(value.errorMessage)

@@ -69,7 +69,7 @@ export interface AssignReplicasToDirsResponsePartitionData {
 }
 
 export function decodeAssignReplicasToDirsRequest (reader: Reader, version: number): AssignReplicasToDirsRequest {
-  if (version < 0 || version > 0) throw new DecodeError(`AssignReplicasToDirsRequest v${version} is not supported`)
+  if (version !== 0) throw new DecodeError(`AssignReplicasToDirsRequest v${version} is not supported`)
   const value: AssignReplicasToDirsRequest = {
     brokerId: reader.int32(),
     brokerEpoch: reader.int64(),
@@ -79,8 +79,12 @@ export function decodeAssignReplicasToDirsRequest (reader: Reader, version: numb
   return value
 }
 
-export function encodeAssignReplicasToDirsRequest (writer: Writer, version: number, value: AssignReplicasToDirsRequest): void {
-  if (version < 0 || version > 0) throw new RangeError(`AssignReplicasToDirsRequest v${version} is not supported`)
+export function encodeAssignReplicasToDirsRequest (
+  writer: Writer,
+  version: number,
+  value: AssignReplicasToDirsRequest
+): void {
+  if (version !== 0) throw new RangeError(`AssignReplicasToDirsRequest v${version} is not supported`)
   writer.int32(value.brokerId)
   writer.int64(value.brokerEpoch)
   writer.compactArrayLength(value.directories)
@@ -89,7 +93,7 @@ export function encodeAssignReplicasToDirsRequest (writer: Writer, version: numb
 }
 
 export function decodeAssignReplicasToDirsResponse (reader: Reader, version: number): AssignReplicasToDirsResponse {
-  if (version < 0 || version > 0) throw new DecodeError(`AssignReplicasToDirsResponse v${version} is not supported`)
+  if (version !== 0) throw new DecodeError(`AssignReplicasToDirsResponse v${version} is not supported`)
   const value: AssignReplicasToDirsResponse = {
     throttleTimeMs: reader.int32(),
     errorCode: reader.int16(),
@@ -99,8 +103,12 @@ export function decodeAssignReplicasToDirsResponse (reader: Reader, version: num
   return value
 }
 
-export function encodeAssignReplicasToDirsResponse (writer: Writer, version: number, value: AssignReplicasToDirsResponse): void {
-  if (version < 0 || version > 0) throw new RangeError(`AssignReplicasToDirsResponse v${version} is not supported`)
+export function encodeAssignReplicasToDirsResponse (
+  writer: Writer,
+  version: number,
+  value: AssignReplicasToDirsResponse
+): void {
+  if (version !== 0) throw new RangeError(`AssignReplicasToDirsResponse v${version} is not supported`)
   writer.int32(value.throttleTimeMs)
   writer.int16(value.errorCode)
   writer.compactArrayLength(value.directories)
@@ -124,7 +132,10 @@ export const AssignReplicasToDirsApi: ApiDescriptor<AssignReplicasToDirsRequest,
   responseHeaderVersion: (version) => version >= 0 ? 1 : 0
 }
 
-function decodeAssignReplicasToDirsRequestDirectoryData (reader: Reader, version: number): AssignReplicasToDirsRequestDirectoryData {
+function decodeAssignReplicasToDirsRequestDirectoryData (
+  reader: Reader,
+  version: number
+): AssignReplicasToDirsRequestDirectoryData {
   const value: AssignReplicasToDirsRequestDirectoryData = {
     id: reader.uuid(),
     topics: reader.compactArray(decodeAssignReplicasToDirsRequestTopicData, version)
@@ -133,14 +144,21 @@ function decodeAssignReplicasToDirsRequestDirectoryData (reader: Reader, version
   return value
 }
 
-function encodeAssignReplicasToDirsRequestDirectoryData (writer: Writer, version: number, value: AssignReplicasToDirsRequestDirectoryData): void {
+function encodeAssignReplicasToDirsRequestDirectoryData (
+  writer: Writer,
+  version: number,
+  value: AssignReplicasToDirsRequestDirectoryData
+): void {
   writer.uuid(value.id)
   writer.compactArrayLength(value.topics)
   for (const item of value.topics) encodeAssignReplicasToDirsRequestTopicData(writer, version, item)
   writer.uvarint(0)
 }
 
-function decodeAssignReplicasToDirsRequestTopicData (reader: Reader, version: number): AssignReplicasToDirsRequestTopicData {
+function decodeAssignReplicasToDirsRequestTopicData (
+  reader: Reader,
+  version: number
+): AssignReplicasToDirsRequestTopicData {
   const value: AssignReplicasToDirsRequestTopicData = {
     topicId: reader.uuid(),
     partitions: reader.compactArray(decodeAssignReplicasToDirsRequestPartitionData, version)
@@ -149,14 +167,21 @@ function decodeAssignReplicasToDirsRequestTopicData (reader: Reader, version: nu
   return value
 }
 
-function encodeAssignReplicasToDirsRequestTopicData (writer: Writer, version: number, value: AssignReplicasToDirsRequestTopicData): void {
+function encodeAssignReplicasToDirsRequestTopicData (
+  writer: Writer,
+  version: number,
+  value: AssignReplicasToDirsRequestTopicData
+): void {
   writer.uuid(value.topicId)
   writer.compactArrayLength(value.partitions)
   for (const item of value.partitions) encodeAssignReplicasToDirsRequestPartitionData(writer, version, item)
   writer.uvarint(0)
 }
 
-function decodeAssignReplicasToDirsRequestPartitionData (reader: Reader, version: number): AssignReplicasToDirsRequestPartitionData {
+function decodeAssignReplicasToDirsRequestPartitionData (
+  reader: Reader,
+  version: number
+): AssignReplicasToDirsRequestPartitionData {
   const value: AssignReplicasToDirsRequestPartitionData = {
     partitionIndex: reader.int32()
   }
@@ -164,12 +189,19 @@ function decodeAssignReplicasToDirsRequestPartitionData (reader: Reader, version
   return value
 }
 
-function encodeAssignReplicasToDirsRequestPartitionData (writer: Writer, version: number, value: AssignReplicasToDirsRequestPartitionData): void {
+function encodeAssignReplicasToDirsRequestPartitionData (
+  writer: Writer,
+  version: number,
+  value: AssignReplicasToDirsRequestPartitionData
+): void {
   writer.int32(value.partitionIndex)
   writer.uvarint(0)
 }
 
-function decodeAssignReplicasToDirsResponseDirectoryData (reader: Reader, version: number): AssignReplicasToDirsResponseDirectoryData {
+function decodeAssignReplicasToDirsResponseDirectoryData (
+  reader: Reader,
+  version: number
+): AssignReplicasToDirsResponseDirectoryData {
   const value: AssignReplicasToDirsResponseDirectoryData = {
     id: reader.uuid(),
     topics: reader.compactArray(decodeAssignReplicasToDirsResponseTopicData, version)
@@ -178,14 +210,21 @@ function decodeAssignReplicasToDirsResponseDirectoryData (reader: Reader, versio
   return value
 }
 
-function encodeAssignReplicasToDirsResponseDirectoryData (writer: Writer, version: number, value: AssignReplicasToDirsResponseDirectoryData): void {
+function encodeAssignReplicasToDirsResponseDirectoryData (
+  writer: Writer,
+  version: number,
+  value: AssignReplicasToDirsResponseDirectoryData
+): void {
   writer.uuid(value.id)
   writer.compactArrayLength(value.topics)
   for (const item of value.topics) encodeAssignReplicasToDirsResponseTopicData(writer, version, item)
   writer.uvarint(0)
 }
 
-function decodeAssignReplicasToDirsResponseTopicData (reader: Reader, version: number): AssignReplicasToDirsResponseTopicData {
+function decodeAssignReplicasToDirsResponseTopicData (
+  reader: Reader,
+  version: number
+): AssignReplicasToDirsResponseTopicData {
   const value: AssignReplicasToDirsResponseTopicData = {
     topicId: reader.uuid(),
     partitions: reader.compactArray(decodeAssignReplicasToDirsResponsePartitionData, version)
@@ -194,14 +233,21 @@ function decodeAssignReplicasToDirsResponseTopicData (reader: Reader, version: n
   return value
 }
 
-function encodeAssignReplicasToDirsResponseTopicData (writer: Writer, version: number, value: AssignReplicasToDirsResponseTopicData): void {
+function encodeAssignReplicasToDirsResponseTopicData (
+  writer: Writer,
+  version: number,
+  value: AssignReplicasToDirsResponseTopicData
+): void {
   writer.uuid(value.topicId)
   writer.compactArrayLength(value.partitions)
   for (const item of value.partitions) encodeAssignReplicasToDirsResponsePartitionData(writer, version, item)
   writer.uvarint(0)
 }
 
-function decodeAssignReplicasToDirsResponsePartitionData (reader: Reader, version: number): AssignReplicasToDirsResponsePartitionData {
+function decodeAssignReplicasToDirsResponsePartitionData (
+  reader: Reader,
+  version: number
+): AssignReplicasToDirsResponsePartitionData {
   const value: AssignReplicasToDirsResponsePartitionData = {
     partitionIndex: reader.int32(),
     errorCode: reader.int16()
@@ -210,7 +256,11 @@ function decodeAssignReplicasToDirsResponsePartitionData (reader: Reader, versio
   return value
 }
 
-function encodeAssignReplicasToDirsResponsePartitionData (writer: Writer, version: number, value: AssignReplicasToDirsResponsePartitionData): void {
+function encodeAssignReplicasToDirsResponsePartitionData (
+  writer: Writer,
+  version: number,
+  value: AssignReplicasToDirsResponsePartitionData
+): void {
   writer.int32(value.partitionIndex)
   writer.int16(value.errorCode)
   writer.uvarint(0)

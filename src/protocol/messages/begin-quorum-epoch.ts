@@ -142,7 +142,11 @@ export function decodeBeginQuorumEpochResponse (reader: Reader, version: number)
   return value
 }
 
-export function encodeBeginQuorumEpochResponse (writer: Writer, version: number, value: BeginQuorumEpochResponse): void {
+export function encodeBeginQuorumEpochResponse (
+  writer: Writer,
+  version: number,
+  value: BeginQuorumEpochResponse
+): void {
   if (version < 0 || version > 1) throw new RangeError(`BeginQuorumEpochResponse v${version} is not supported`)
   const isFlexible = version >= 1
   writer.int16(value.errorCode)
@@ -195,7 +199,11 @@ function decodeBeginQuorumEpochRequestTopicData (reader: Reader, version: number
   return value
 }
 
-function encodeBeginQuorumEpochRequestTopicData (writer: Writer, version: number, value: BeginQuorumEpochRequestTopicData): void {
+function encodeBeginQuorumEpochRequestTopicData (
+  writer: Writer,
+  version: number,
+  value: BeginQuorumEpochRequestTopicData
+): void {
   const isFlexible = version >= 1
   if (isFlexible) {
     writer.compactString(value.topicName)
@@ -212,7 +220,10 @@ function encodeBeginQuorumEpochRequestTopicData (writer: Writer, version: number
   if (isFlexible) writer.uvarint(0)
 }
 
-function decodeBeginQuorumEpochRequestPartitionData (reader: Reader, version: number): BeginQuorumEpochRequestPartitionData {
+function decodeBeginQuorumEpochRequestPartitionData (
+  reader: Reader,
+  version: number
+): BeginQuorumEpochRequestPartitionData {
   const isFlexible = version >= 1
   const value: BeginQuorumEpochRequestPartitionData = {
     partitionIndex: reader.int32(),
@@ -224,7 +235,11 @@ function decodeBeginQuorumEpochRequestPartitionData (reader: Reader, version: nu
   return value
 }
 
-function encodeBeginQuorumEpochRequestPartitionData (writer: Writer, version: number, value: BeginQuorumEpochRequestPartitionData): void {
+function encodeBeginQuorumEpochRequestPartitionData (
+  writer: Writer,
+  version: number,
+  value: BeginQuorumEpochRequestPartitionData
+): void {
   const isFlexible = version >= 1
   writer.int32(value.partitionIndex)
   if (version >= 1) writer.uuid(value.voterDirectoryId)
@@ -262,7 +277,11 @@ function decodeBeginQuorumEpochResponseTopicData (reader: Reader, version: numbe
   return value
 }
 
-function encodeBeginQuorumEpochResponseTopicData (writer: Writer, version: number, value: BeginQuorumEpochResponseTopicData): void {
+function encodeBeginQuorumEpochResponseTopicData (
+  writer: Writer,
+  version: number,
+  value: BeginQuorumEpochResponseTopicData
+): void {
   const isFlexible = version >= 1
   if (isFlexible) {
     writer.compactString(value.topicName)
@@ -279,7 +298,10 @@ function encodeBeginQuorumEpochResponseTopicData (writer: Writer, version: numbe
   if (isFlexible) writer.uvarint(0)
 }
 
-function decodeBeginQuorumEpochResponsePartitionData (reader: Reader, version: number): BeginQuorumEpochResponsePartitionData {
+function decodeBeginQuorumEpochResponsePartitionData (
+  reader: Reader,
+  version: number
+): BeginQuorumEpochResponsePartitionData {
   const isFlexible = version >= 1
   const value: BeginQuorumEpochResponsePartitionData = {
     partitionIndex: reader.int32(),
@@ -291,7 +313,11 @@ function decodeBeginQuorumEpochResponsePartitionData (reader: Reader, version: n
   return value
 }
 
-function encodeBeginQuorumEpochResponsePartitionData (writer: Writer, version: number, value: BeginQuorumEpochResponsePartitionData): void {
+function encodeBeginQuorumEpochResponsePartitionData (
+  writer: Writer,
+  version: number,
+  value: BeginQuorumEpochResponsePartitionData
+): void {
   const isFlexible = version >= 1
   writer.int32(value.partitionIndex)
   writer.int16(value.errorCode)

@@ -77,7 +77,11 @@ export function decodeBrokerRegistrationRequest (reader: Reader, version: number
   return value
 }
 
-export function encodeBrokerRegistrationRequest (writer: Writer, version: number, value: BrokerRegistrationRequest): void {
+export function encodeBrokerRegistrationRequest (
+  writer: Writer,
+  version: number,
+  value: BrokerRegistrationRequest
+): void {
   if (version < 0 || version > 4) throw new RangeError(`BrokerRegistrationRequest v${version} is not supported`)
   writer.int32(value.brokerId)
   writer.compactString(value.clusterId)
@@ -107,7 +111,11 @@ export function decodeBrokerRegistrationResponse (reader: Reader, version: numbe
   return value
 }
 
-export function encodeBrokerRegistrationResponse (writer: Writer, version: number, value: BrokerRegistrationResponse): void {
+export function encodeBrokerRegistrationResponse (
+  writer: Writer,
+  version: number,
+  value: BrokerRegistrationResponse
+): void {
   if (version < 0 || version > 4) throw new RangeError(`BrokerRegistrationResponse v${version} is not supported`)
   writer.int32(value.throttleTimeMs)
   writer.int16(value.errorCode)

@@ -83,7 +83,7 @@ export interface TopicPartitions {
 }
 
 export function decodeConsumerGroupDescribeRequest (reader: Reader, version: number): ConsumerGroupDescribeRequest {
-  if (version < 0 || version > 0) throw new DecodeError(`ConsumerGroupDescribeRequest v${version} is not supported`)
+  if (version !== 0) throw new DecodeError(`ConsumerGroupDescribeRequest v${version} is not supported`)
   const value: ConsumerGroupDescribeRequest = {
     groupIds: reader.compactArray(readCompactString),
     includeAuthorizedOperations: reader.bool()
@@ -92,8 +92,12 @@ export function decodeConsumerGroupDescribeRequest (reader: Reader, version: num
   return value
 }
 
-export function encodeConsumerGroupDescribeRequest (writer: Writer, version: number, value: ConsumerGroupDescribeRequest): void {
-  if (version < 0 || version > 0) throw new RangeError(`ConsumerGroupDescribeRequest v${version} is not supported`)
+export function encodeConsumerGroupDescribeRequest (
+  writer: Writer,
+  version: number,
+  value: ConsumerGroupDescribeRequest
+): void {
+  if (version !== 0) throw new RangeError(`ConsumerGroupDescribeRequest v${version} is not supported`)
   writer.compactArrayLength(value.groupIds)
   for (const item of value.groupIds) writer.compactString(item)
   writer.bool(value.includeAuthorizedOperations)
@@ -101,7 +105,7 @@ export function encodeConsumerGroupDescribeRequest (writer: Writer, version: num
 }
 
 export function decodeConsumerGroupDescribeResponse (reader: Reader, version: number): ConsumerGroupDescribeResponse {
-  if (version < 0 || version > 0) throw new DecodeError(`ConsumerGroupDescribeResponse v${version} is not supported`)
+  if (version !== 0) throw new DecodeError(`ConsumerGroupDescribeResponse v${version} is not supported`)
   const value: ConsumerGroupDescribeResponse = {
     throttleTimeMs: reader.int32(),
     groups: reader.compactArray(decodeDescribedGroup, version)
@@ -110,8 +114,12 @@ export function decodeConsumerGroupDescribeResponse (reader: Reader, version: nu
   return value
 }
 
-export function encodeConsumerGroupDescribeResponse (writer: Writer, version: number, value: ConsumerGroupDescribeResponse): void {
-  if (version < 0 || version > 0) throw new RangeError(`ConsumerGroupDescribeResponse v${version} is not supported`)
+export function encodeConsumerGroupDescribeResponse (
+  writer: Writer,
+  version: number,
+  value: ConsumerGroupDescribeResponse
+): void {
+  if (version !== 0) throw new RangeError(`ConsumerGroupDescribeResponse v${version} is not supported`)
   writer.int32(value.throttleTimeMs)
   writer.compactArrayLength(value.groups)
   for (const item of value.groups) encodeDescribedGroup(writer, version, item)

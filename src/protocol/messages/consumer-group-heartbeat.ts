@@ -101,7 +101,11 @@ export function decodeConsumerGroupHeartbeatRequest (reader: Reader, version: nu
   return value
 }
 
-export function encodeConsumerGroupHeartbeatRequest (writer: Writer, version: number, value: ConsumerGroupHeartbeatRequest): void {
+export function encodeConsumerGroupHeartbeatRequest (
+  writer: Writer,
+  version: number,
+  value: ConsumerGroupHeartbeatRequest
+): void {
   if (version < 0 || version > 1) throw new RangeError(`ConsumerGroupHeartbeatRequest v${version} is not supported`)
   writer.compactString(value.groupId)
   writer.compactString(value.memberId)
@@ -137,7 +141,11 @@ export function decodeConsumerGroupHeartbeatResponse (reader: Reader, version: n
   return value
 }
 
-export function encodeConsumerGroupHeartbeatResponse (writer: Writer, version: number, value: ConsumerGroupHeartbeatResponse): void {
+export function encodeConsumerGroupHeartbeatResponse (
+  writer: Writer,
+  version: number,
+  value: ConsumerGroupHeartbeatResponse
+): void {
   if (version < 0 || version > 1) throw new RangeError(`ConsumerGroupHeartbeatResponse v${version} is not supported`)
   writer.int32(value.throttleTimeMs)
   writer.int16(value.errorCode)
@@ -179,7 +187,11 @@ function decodeConsumerGroupHeartbeatRequestTopicPartitions (reader: Reader, ver
   return value
 }
 
-function encodeConsumerGroupHeartbeatRequestTopicPartitions (writer: Writer, version: number, value: TopicPartitions): void {
+function encodeConsumerGroupHeartbeatRequestTopicPartitions (
+  writer: Writer,
+  version: number,
+  value: TopicPartitions
+): void {
   writer.uuid(value.topicId)
   writer.compactArrayLength(value.partitions)
   for (const item of value.partitions) writer.int32(item)
@@ -209,7 +221,11 @@ function decodeConsumerGroupHeartbeatResponseTopicPartitions (reader: Reader, ve
   return value
 }
 
-function encodeConsumerGroupHeartbeatResponseTopicPartitions (writer: Writer, version: number, value: TopicPartitions): void {
+function encodeConsumerGroupHeartbeatResponseTopicPartitions (
+  writer: Writer,
+  version: number,
+  value: TopicPartitions
+): void {
   writer.uuid(value.topicId)
   writer.compactArrayLength(value.partitions)
   for (const item of value.partitions) writer.int32(item)

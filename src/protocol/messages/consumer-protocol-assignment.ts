@@ -27,7 +27,11 @@ export function decodeConsumerProtocolAssignment (reader: Reader, version: numbe
   }
 }
 
-export function encodeConsumerProtocolAssignment (writer: Writer, version: number, value: ConsumerProtocolAssignment): void {
+export function encodeConsumerProtocolAssignment (
+  writer: Writer,
+  version: number,
+  value: ConsumerProtocolAssignment
+): void {
   if (version < 0 || version > 3) throw new RangeError(`ConsumerProtocolAssignment v${version} is not supported`)
   writer.arrayLength(value.assignedPartitions)
   for (const item of value.assignedPartitions) encodeTopicPartition(writer, version, item)

@@ -36,7 +36,11 @@ export function decodeConsumerProtocolSubscription (reader: Reader, version: num
   }
 }
 
-export function encodeConsumerProtocolSubscription (writer: Writer, version: number, value: ConsumerProtocolSubscription): void {
+export function encodeConsumerProtocolSubscription (
+  writer: Writer,
+  version: number,
+  value: ConsumerProtocolSubscription
+): void {
   if (version < 0 || version > 3) throw new RangeError(`ConsumerProtocolSubscription v${version} is not supported`)
   writer.arrayLength(value.topics)
   for (const item of value.topics) writer.string(item)

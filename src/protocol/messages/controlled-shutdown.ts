@@ -39,7 +39,11 @@ export function decodeControlledShutdownRequest (reader: Reader, version: number
   return value
 }
 
-export function encodeControlledShutdownRequest (writer: Writer, version: number, value: ControlledShutdownRequest): void {
+export function encodeControlledShutdownRequest (
+  writer: Writer,
+  version: number,
+  value: ControlledShutdownRequest
+): void {
   if (version < 0 || version > 3) throw new RangeError(`ControlledShutdownRequest v${version} is not supported`)
   const isFlexible = version >= 3
   writer.int32(value.brokerId)
@@ -60,7 +64,11 @@ export function decodeControlledShutdownResponse (reader: Reader, version: numbe
   return value
 }
 
-export function encodeControlledShutdownResponse (writer: Writer, version: number, value: ControlledShutdownResponse): void {
+export function encodeControlledShutdownResponse (
+  writer: Writer,
+  version: number,
+  value: ControlledShutdownResponse
+): void {
   if (version < 0 || version > 3) throw new RangeError(`ControlledShutdownResponse v${version} is not supported`)
   const isFlexible = version >= 3
   writer.int16(value.errorCode)

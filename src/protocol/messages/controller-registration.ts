@@ -53,7 +53,7 @@ export interface ControllerRegistrationResponse {
 }
 
 export function decodeControllerRegistrationRequest (reader: Reader, version: number): ControllerRegistrationRequest {
-  if (version < 0 || version > 0) throw new DecodeError(`ControllerRegistrationRequest v${version} is not supported`)
+  if (version !== 0) throw new DecodeError(`ControllerRegistrationRequest v${version} is not supported`)
   const value: ControllerRegistrationRequest = {
     controllerId: reader.int32(),
     incarnationId: reader.uuid(),
@@ -65,8 +65,12 @@ export function decodeControllerRegistrationRequest (reader: Reader, version: nu
   return value
 }
 
-export function encodeControllerRegistrationRequest (writer: Writer, version: number, value: ControllerRegistrationRequest): void {
-  if (version < 0 || version > 0) throw new RangeError(`ControllerRegistrationRequest v${version} is not supported`)
+export function encodeControllerRegistrationRequest (
+  writer: Writer,
+  version: number,
+  value: ControllerRegistrationRequest
+): void {
+  if (version !== 0) throw new RangeError(`ControllerRegistrationRequest v${version} is not supported`)
   writer.int32(value.controllerId)
   writer.uuid(value.incarnationId)
   writer.bool(value.zkMigrationReady)
@@ -78,7 +82,7 @@ export function encodeControllerRegistrationRequest (writer: Writer, version: nu
 }
 
 export function decodeControllerRegistrationResponse (reader: Reader, version: number): ControllerRegistrationResponse {
-  if (version < 0 || version > 0) throw new DecodeError(`ControllerRegistrationResponse v${version} is not supported`)
+  if (version !== 0) throw new DecodeError(`ControllerRegistrationResponse v${version} is not supported`)
   const value: ControllerRegistrationResponse = {
     throttleTimeMs: reader.int32(),
     errorCode: reader.int16(),
@@ -88,8 +92,12 @@ export function decodeControllerRegistrationResponse (reader: Reader, version: n
   return value
 }
 
-export function encodeControllerRegistrationResponse (writer: Writer, version: number, value: ControllerRegistrationResponse): void {
-  if (version < 0 || version > 0) throw new RangeError(`ControllerRegistrationResponse v${version} is not supported`)
+export function encodeControllerRegistrationResponse (
+  writer: Writer,
+  version: number,
+  value: ControllerRegistrationResponse
+): void {
+  if (version !== 0) throw new RangeError(`ControllerRegistrationResponse v${version} is not supported`)
   writer.int32(value.throttleTimeMs)
   writer.int16(value.errorCode)
   writer.compactNullableString(value.errorMessage)

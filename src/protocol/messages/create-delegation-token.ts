@@ -74,7 +74,11 @@ export function decodeCreateDelegationTokenRequest (reader: Reader, version: num
   return value
 }
 
-export function encodeCreateDelegationTokenRequest (writer: Writer, version: number, value: CreateDelegationTokenRequest): void {
+export function encodeCreateDelegationTokenRequest (
+  writer: Writer,
+  version: number,
+  value: CreateDelegationTokenRequest
+): void {
   if (version < 0 || version > 3) throw new RangeError(`CreateDelegationTokenRequest v${version} is not supported`)
   const isFlexible = version >= 2
   if (version >= 3) writer.compactNullableString(value.ownerPrincipalType)
@@ -110,7 +114,11 @@ export function decodeCreateDelegationTokenResponse (reader: Reader, version: nu
   return value
 }
 
-export function encodeCreateDelegationTokenResponse (writer: Writer, version: number, value: CreateDelegationTokenResponse): void {
+export function encodeCreateDelegationTokenResponse (
+  writer: Writer,
+  version: number,
+  value: CreateDelegationTokenResponse
+): void {
   if (version < 0 || version > 3) throw new RangeError(`CreateDelegationTokenResponse v${version} is not supported`)
   const isFlexible = version >= 2
   writer.int16(value.errorCode)

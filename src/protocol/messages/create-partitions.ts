@@ -91,7 +91,11 @@ export function decodeCreatePartitionsResponse (reader: Reader, version: number)
   return value
 }
 
-export function encodeCreatePartitionsResponse (writer: Writer, version: number, value: CreatePartitionsResponse): void {
+export function encodeCreatePartitionsResponse (
+  writer: Writer,
+  version: number,
+  value: CreatePartitionsResponse
+): void {
   if (version < 0 || version > 3) throw new RangeError(`CreatePartitionsResponse v${version} is not supported`)
   const isFlexible = version >= 2
   writer.int32(value.throttleTimeMs)

@@ -15,7 +15,7 @@ export interface DefaultPrincipalData {
 }
 
 export function decodeDefaultPrincipalData (reader: Reader, version: number): DefaultPrincipalData {
-  if (version < 0 || version > 0) throw new DecodeError(`DefaultPrincipalData v${version} is not supported`)
+  if (version !== 0) throw new DecodeError(`DefaultPrincipalData v${version} is not supported`)
   const value: DefaultPrincipalData = {
     type: reader.compactString(),
     name: reader.compactString(),
@@ -26,7 +26,7 @@ export function decodeDefaultPrincipalData (reader: Reader, version: number): De
 }
 
 export function encodeDefaultPrincipalData (writer: Writer, version: number, value: DefaultPrincipalData): void {
-  if (version < 0 || version > 0) throw new RangeError(`DefaultPrincipalData v${version} is not supported`)
+  if (version !== 0) throw new RangeError(`DefaultPrincipalData v${version} is not supported`)
   writer.compactString(value.type)
   writer.compactString(value.name)
   writer.bool(value.tokenAuthenticated)

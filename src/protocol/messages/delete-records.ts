@@ -210,7 +210,11 @@ function decodeDeleteRecordsPartitionResult (reader: Reader, version: number): D
   return value
 }
 
-function encodeDeleteRecordsPartitionResult (writer: Writer, version: number, value: DeleteRecordsPartitionResult): void {
+function encodeDeleteRecordsPartitionResult (
+  writer: Writer,
+  version: number,
+  value: DeleteRecordsPartitionResult
+): void {
   const isFlexible = version >= 2
   writer.int32(value.partitionIndex)
   writer.int64(value.lowWatermark)

@@ -48,7 +48,7 @@ export interface PartitionResult {
 }
 
 export function decodeDeleteShareGroupStateRequest (reader: Reader, version: number): DeleteShareGroupStateRequest {
-  if (version < 0 || version > 0) throw new DecodeError(`DeleteShareGroupStateRequest v${version} is not supported`)
+  if (version !== 0) throw new DecodeError(`DeleteShareGroupStateRequest v${version} is not supported`)
   const value: DeleteShareGroupStateRequest = {
     groupId: reader.compactString(),
     topics: reader.compactArray(decodeDeleteStateData, version)
@@ -57,8 +57,12 @@ export function decodeDeleteShareGroupStateRequest (reader: Reader, version: num
   return value
 }
 
-export function encodeDeleteShareGroupStateRequest (writer: Writer, version: number, value: DeleteShareGroupStateRequest): void {
-  if (version < 0 || version > 0) throw new RangeError(`DeleteShareGroupStateRequest v${version} is not supported`)
+export function encodeDeleteShareGroupStateRequest (
+  writer: Writer,
+  version: number,
+  value: DeleteShareGroupStateRequest
+): void {
+  if (version !== 0) throw new RangeError(`DeleteShareGroupStateRequest v${version} is not supported`)
   writer.compactString(value.groupId)
   writer.compactArrayLength(value.topics)
   for (const item of value.topics) encodeDeleteStateData(writer, version, item)
@@ -66,7 +70,7 @@ export function encodeDeleteShareGroupStateRequest (writer: Writer, version: num
 }
 
 export function decodeDeleteShareGroupStateResponse (reader: Reader, version: number): DeleteShareGroupStateResponse {
-  if (version < 0 || version > 0) throw new DecodeError(`DeleteShareGroupStateResponse v${version} is not supported`)
+  if (version !== 0) throw new DecodeError(`DeleteShareGroupStateResponse v${version} is not supported`)
   const value: DeleteShareGroupStateResponse = {
     results: reader.compactArray(decodeDeleteStateResult, version)
   }
@@ -74,8 +78,12 @@ export function decodeDeleteShareGroupStateResponse (reader: Reader, version: nu
   return value
 }
 
-export function encodeDeleteShareGroupStateResponse (writer: Writer, version: number, value: DeleteShareGroupStateResponse): void {
-  if (version < 0 || version > 0) throw new RangeError(`DeleteShareGroupStateResponse v${version} is not supported`)
+export function encodeDeleteShareGroupStateResponse (
+  writer: Writer,
+  version: number,
+  value: DeleteShareGroupStateResponse
+): void {
+  if (version !== 0) throw new RangeError(`DeleteShareGroupStateResponse v${version} is not supported`)
   writer.compactArrayLength(value.results)
   for (const item of value.results) encodeDeleteStateResult(writer, version, item)
   writer.uvarint(0)

@@ -71,7 +71,11 @@ export function decodeDescribeClientQuotasRequest (reader: Reader, version: numb
   return value
 }
 
-export function encodeDescribeClientQuotasRequest (writer: Writer, version: number, value: DescribeClientQuotasRequest): void {
+export function encodeDescribeClientQuotasRequest (
+  writer: Writer,
+  version: number,
+  value: DescribeClientQuotasRequest
+): void {
   if (version < 0 || version > 1) throw new RangeError(`DescribeClientQuotasRequest v${version} is not supported`)
   const isFlexible = version >= 1
   if (isFlexible) {
@@ -100,7 +104,11 @@ export function decodeDescribeClientQuotasResponse (reader: Reader, version: num
   return value
 }
 
-export function encodeDescribeClientQuotasResponse (writer: Writer, version: number, value: DescribeClientQuotasResponse): void {
+export function encodeDescribeClientQuotasResponse (
+  writer: Writer,
+  version: number,
+  value: DescribeClientQuotasResponse
+): void {
   if (version < 0 || version > 1) throw new RangeError(`DescribeClientQuotasResponse v${version} is not supported`)
   const isFlexible = version >= 1
   writer.int32(value.throttleTimeMs)

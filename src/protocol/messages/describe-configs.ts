@@ -246,7 +246,11 @@ function decodeDescribeConfigsResourceResult (reader: Reader, version: number): 
   return value
 }
 
-function encodeDescribeConfigsResourceResult (writer: Writer, version: number, value: DescribeConfigsResourceResult): void {
+function encodeDescribeConfigsResourceResult (
+  writer: Writer,
+  version: number,
+  value: DescribeConfigsResourceResult
+): void {
   const isFlexible = version >= 4
   if (isFlexible) {
     writer.compactString(value.name)

@@ -75,7 +75,11 @@ export function decodeDescribeDelegationTokenRequest (reader: Reader, version: n
   return value
 }
 
-export function encodeDescribeDelegationTokenRequest (writer: Writer, version: number, value: DescribeDelegationTokenRequest): void {
+export function encodeDescribeDelegationTokenRequest (
+  writer: Writer,
+  version: number,
+  value: DescribeDelegationTokenRequest
+): void {
   if (version < 0 || version > 3) throw new RangeError(`DescribeDelegationTokenRequest v${version} is not supported`)
   const isFlexible = version >= 2
   if (isFlexible) {
@@ -92,7 +96,10 @@ export function encodeDescribeDelegationTokenRequest (writer: Writer, version: n
   if (isFlexible) writer.uvarint(0)
 }
 
-export function decodeDescribeDelegationTokenResponse (reader: Reader, version: number): DescribeDelegationTokenResponse {
+export function decodeDescribeDelegationTokenResponse (
+  reader: Reader,
+  version: number
+): DescribeDelegationTokenResponse {
   if (version < 0 || version > 3) throw new DecodeError(`DescribeDelegationTokenResponse v${version} is not supported`)
   const isFlexible = version >= 2
   const value: DescribeDelegationTokenResponse = {
@@ -106,7 +113,11 @@ export function decodeDescribeDelegationTokenResponse (reader: Reader, version: 
   return value
 }
 
-export function encodeDescribeDelegationTokenResponse (writer: Writer, version: number, value: DescribeDelegationTokenResponse): void {
+export function encodeDescribeDelegationTokenResponse (
+  writer: Writer,
+  version: number,
+  value: DescribeDelegationTokenResponse
+): void {
   if (version < 0 || version > 3) throw new RangeError(`DescribeDelegationTokenResponse v${version} is not supported`)
   const isFlexible = version >= 2
   writer.int16(value.errorCode)
@@ -122,7 +133,10 @@ export function encodeDescribeDelegationTokenResponse (writer: Writer, version: 
 }
 
 /** DescribeDelegationToken (API key 41): versions, codecs and header versions. */
-export const DescribeDelegationTokenApi: ApiDescriptor<DescribeDelegationTokenRequest, DescribeDelegationTokenResponse> = {
+export const DescribeDelegationTokenApi: ApiDescriptor<
+  DescribeDelegationTokenRequest,
+  DescribeDelegationTokenResponse
+> = {
   apiKey: 41,
   name: 'DescribeDelegationToken',
   minVersion: 0,
@@ -147,7 +161,11 @@ function decodeDescribeDelegationTokenOwner (reader: Reader, version: number): D
   return value
 }
 
-function encodeDescribeDelegationTokenOwner (writer: Writer, version: number, value: DescribeDelegationTokenOwner): void {
+function encodeDescribeDelegationTokenOwner (
+  writer: Writer,
+  version: number,
+  value: DescribeDelegationTokenOwner
+): void {
   const isFlexible = version >= 2
   if (isFlexible) {
     writer.compactString(value.principalType)
@@ -229,7 +247,11 @@ function decodeDescribedDelegationTokenRenewer (reader: Reader, version: number)
   return value
 }
 
-function encodeDescribedDelegationTokenRenewer (writer: Writer, version: number, value: DescribedDelegationTokenRenewer): void {
+function encodeDescribedDelegationTokenRenewer (
+  writer: Writer,
+  version: number,
+  value: DescribedDelegationTokenRenewer
+): void {
   const isFlexible = version >= 2
   if (isFlexible) {
     writer.compactString(value.principalType)

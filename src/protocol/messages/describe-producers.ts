@@ -63,7 +63,7 @@ export interface ProducerState {
 }
 
 export function decodeDescribeProducersRequest (reader: Reader, version: number): DescribeProducersRequest {
-  if (version < 0 || version > 0) throw new DecodeError(`DescribeProducersRequest v${version} is not supported`)
+  if (version !== 0) throw new DecodeError(`DescribeProducersRequest v${version} is not supported`)
   const value: DescribeProducersRequest = {
     topics: reader.compactArray(decodeTopicRequest, version)
   }
@@ -71,15 +71,19 @@ export function decodeDescribeProducersRequest (reader: Reader, version: number)
   return value
 }
 
-export function encodeDescribeProducersRequest (writer: Writer, version: number, value: DescribeProducersRequest): void {
-  if (version < 0 || version > 0) throw new RangeError(`DescribeProducersRequest v${version} is not supported`)
+export function encodeDescribeProducersRequest (
+  writer: Writer,
+  version: number,
+  value: DescribeProducersRequest
+): void {
+  if (version !== 0) throw new RangeError(`DescribeProducersRequest v${version} is not supported`)
   writer.compactArrayLength(value.topics)
   for (const item of value.topics) encodeTopicRequest(writer, version, item)
   writer.uvarint(0)
 }
 
 export function decodeDescribeProducersResponse (reader: Reader, version: number): DescribeProducersResponse {
-  if (version < 0 || version > 0) throw new DecodeError(`DescribeProducersResponse v${version} is not supported`)
+  if (version !== 0) throw new DecodeError(`DescribeProducersResponse v${version} is not supported`)
   const value: DescribeProducersResponse = {
     throttleTimeMs: reader.int32(),
     topics: reader.compactArray(decodeTopicResponse, version)
@@ -88,8 +92,12 @@ export function decodeDescribeProducersResponse (reader: Reader, version: number
   return value
 }
 
-export function encodeDescribeProducersResponse (writer: Writer, version: number, value: DescribeProducersResponse): void {
-  if (version < 0 || version > 0) throw new RangeError(`DescribeProducersResponse v${version} is not supported`)
+export function encodeDescribeProducersResponse (
+  writer: Writer,
+  version: number,
+  value: DescribeProducersResponse
+): void {
+  if (version !== 0) throw new RangeError(`DescribeProducersResponse v${version} is not supported`)
   writer.int32(value.throttleTimeMs)
   writer.compactArrayLength(value.topics)
   for (const item of value.topics) encodeTopicResponse(writer, version, item)

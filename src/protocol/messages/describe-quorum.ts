@@ -162,14 +162,21 @@ function decodeDescribeQuorumRequestTopicData (reader: Reader, version: number):
   return value
 }
 
-function encodeDescribeQuorumRequestTopicData (writer: Writer, version: number, value: DescribeQuorumRequestTopicData): void {
+function encodeDescribeQuorumRequestTopicData (
+  writer: Writer,
+  version: number,
+  value: DescribeQuorumRequestTopicData
+): void {
   writer.compactString(value.topicName)
   writer.compactArrayLength(value.partitions)
   for (const item of value.partitions) encodeDescribeQuorumRequestPartitionData(writer, version, item)
   writer.uvarint(0)
 }
 
-function decodeDescribeQuorumRequestPartitionData (reader: Reader, version: number): DescribeQuorumRequestPartitionData {
+function decodeDescribeQuorumRequestPartitionData (
+  reader: Reader,
+  version: number
+): DescribeQuorumRequestPartitionData {
   const value: DescribeQuorumRequestPartitionData = {
     partitionIndex: reader.int32()
   }
@@ -177,7 +184,11 @@ function decodeDescribeQuorumRequestPartitionData (reader: Reader, version: numb
   return value
 }
 
-function encodeDescribeQuorumRequestPartitionData (writer: Writer, version: number, value: DescribeQuorumRequestPartitionData): void {
+function encodeDescribeQuorumRequestPartitionData (
+  writer: Writer,
+  version: number,
+  value: DescribeQuorumRequestPartitionData
+): void {
   writer.int32(value.partitionIndex)
   writer.uvarint(0)
 }
@@ -191,14 +202,21 @@ function decodeDescribeQuorumResponseTopicData (reader: Reader, version: number)
   return value
 }
 
-function encodeDescribeQuorumResponseTopicData (writer: Writer, version: number, value: DescribeQuorumResponseTopicData): void {
+function encodeDescribeQuorumResponseTopicData (
+  writer: Writer,
+  version: number,
+  value: DescribeQuorumResponseTopicData
+): void {
   writer.compactString(value.topicName)
   writer.compactArrayLength(value.partitions)
   for (const item of value.partitions) encodeDescribeQuorumResponsePartitionData(writer, version, item)
   writer.uvarint(0)
 }
 
-function decodeDescribeQuorumResponsePartitionData (reader: Reader, version: number): DescribeQuorumResponsePartitionData {
+function decodeDescribeQuorumResponsePartitionData (
+  reader: Reader,
+  version: number
+): DescribeQuorumResponsePartitionData {
   const value: DescribeQuorumResponsePartitionData = {
     partitionIndex: reader.int32(),
     errorCode: reader.int16(),
@@ -213,7 +231,11 @@ function decodeDescribeQuorumResponsePartitionData (reader: Reader, version: num
   return value
 }
 
-function encodeDescribeQuorumResponsePartitionData (writer: Writer, version: number, value: DescribeQuorumResponsePartitionData): void {
+function encodeDescribeQuorumResponsePartitionData (
+  writer: Writer,
+  version: number,
+  value: DescribeQuorumResponsePartitionData
+): void {
   writer.int32(value.partitionIndex)
   writer.int16(value.errorCode)
   if (version >= 2) writer.compactNullableString(value.errorMessage)

@@ -77,7 +77,7 @@ export interface DescribeTopicPartitionsResponsePartition {
 }
 
 export function decodeDescribeTopicPartitionsRequest (reader: Reader, version: number): DescribeTopicPartitionsRequest {
-  if (version < 0 || version > 0) throw new DecodeError(`DescribeTopicPartitionsRequest v${version} is not supported`)
+  if (version !== 0) throw new DecodeError(`DescribeTopicPartitionsRequest v${version} is not supported`)
   const value: DescribeTopicPartitionsRequest = {
     topics: reader.compactArray(decodeTopicRequest, version),
     responsePartitionLimit: reader.int32(),
@@ -87,8 +87,12 @@ export function decodeDescribeTopicPartitionsRequest (reader: Reader, version: n
   return value
 }
 
-export function encodeDescribeTopicPartitionsRequest (writer: Writer, version: number, value: DescribeTopicPartitionsRequest): void {
-  if (version < 0 || version > 0) throw new RangeError(`DescribeTopicPartitionsRequest v${version} is not supported`)
+export function encodeDescribeTopicPartitionsRequest (
+  writer: Writer,
+  version: number,
+  value: DescribeTopicPartitionsRequest
+): void {
+  if (version !== 0) throw new RangeError(`DescribeTopicPartitionsRequest v${version} is not supported`)
   writer.compactArrayLength(value.topics)
   for (const item of value.topics) encodeTopicRequest(writer, version, item)
   writer.int32(value.responsePartitionLimit)
@@ -101,8 +105,11 @@ export function encodeDescribeTopicPartitionsRequest (writer: Writer, version: n
   writer.uvarint(0)
 }
 
-export function decodeDescribeTopicPartitionsResponse (reader: Reader, version: number): DescribeTopicPartitionsResponse {
-  if (version < 0 || version > 0) throw new DecodeError(`DescribeTopicPartitionsResponse v${version} is not supported`)
+export function decodeDescribeTopicPartitionsResponse (
+  reader: Reader,
+  version: number
+): DescribeTopicPartitionsResponse {
+  if (version !== 0) throw new DecodeError(`DescribeTopicPartitionsResponse v${version} is not supported`)
   const value: DescribeTopicPartitionsResponse = {
     throttleTimeMs: reader.int32(),
     topics: reader.compactArray(decodeDescribeTopicPartitionsResponseTopic, version),
@@ -112,8 +119,12 @@ export function decodeDescribeTopicPartitionsResponse (reader: Reader, version: 
   return value
 }
 
-export function encodeDescribeTopicPartitionsResponse (writer: Writer, version: number, value: DescribeTopicPartitionsResponse): void {
-  if (version < 0 || version > 0) throw new RangeError(`DescribeTopicPartitionsResponse v${version} is not supported`)
+export function encodeDescribeTopicPartitionsResponse (
+  writer: Writer,
+  version: number,
+  value: DescribeTopicPartitionsResponse
+): void {
+  if (version !== 0) throw new RangeError(`DescribeTopicPartitionsResponse v${version} is not supported`)
   writer.int32(value.throttleTimeMs)
   writer.compactArrayLength(value.topics)
   for (const item of value.topics) encodeDescribeTopicPartitionsResponseTopic(writer, version, item)
@@ -127,7 +138,10 @@ export function encodeDescribeTopicPartitionsResponse (writer: Writer, version: 
 }
 
 /** DescribeTopicPartitions (API key 75): versions, codecs and header versions. */
-export const DescribeTopicPartitionsApi: ApiDescriptor<DescribeTopicPartitionsRequest, DescribeTopicPartitionsResponse> = {
+export const DescribeTopicPartitionsApi: ApiDescriptor<
+  DescribeTopicPartitionsRequest,
+  DescribeTopicPartitionsResponse
+> = {
   apiKey: 75,
   name: 'DescribeTopicPartitions',
   minVersion: 0,
@@ -170,7 +184,10 @@ function encodeDescribeTopicPartitionsRequestCursor (writer: Writer, version: nu
   writer.uvarint(0)
 }
 
-function decodeDescribeTopicPartitionsResponseTopic (reader: Reader, version: number): DescribeTopicPartitionsResponseTopic {
+function decodeDescribeTopicPartitionsResponseTopic (
+  reader: Reader,
+  version: number
+): DescribeTopicPartitionsResponseTopic {
   const value: DescribeTopicPartitionsResponseTopic = {
     errorCode: reader.int16(),
     name: reader.compactNullableString(),
@@ -183,7 +200,11 @@ function decodeDescribeTopicPartitionsResponseTopic (reader: Reader, version: nu
   return value
 }
 
-function encodeDescribeTopicPartitionsResponseTopic (writer: Writer, version: number, value: DescribeTopicPartitionsResponseTopic): void {
+function encodeDescribeTopicPartitionsResponseTopic (
+  writer: Writer,
+  version: number,
+  value: DescribeTopicPartitionsResponseTopic
+): void {
   writer.int16(value.errorCode)
   writer.compactNullableString(value.name)
   writer.uuid(value.topicId)
@@ -194,7 +215,10 @@ function encodeDescribeTopicPartitionsResponseTopic (writer: Writer, version: nu
   writer.uvarint(0)
 }
 
-function decodeDescribeTopicPartitionsResponsePartition (reader: Reader, version: number): DescribeTopicPartitionsResponsePartition {
+function decodeDescribeTopicPartitionsResponsePartition (
+  reader: Reader,
+  version: number
+): DescribeTopicPartitionsResponsePartition {
   const value: DescribeTopicPartitionsResponsePartition = {
     errorCode: reader.int16(),
     partitionIndex: reader.int32(),
@@ -210,7 +234,11 @@ function decodeDescribeTopicPartitionsResponsePartition (reader: Reader, version
   return value
 }
 
-function encodeDescribeTopicPartitionsResponsePartition (writer: Writer, version: number, value: DescribeTopicPartitionsResponsePartition): void {
+function encodeDescribeTopicPartitionsResponsePartition (
+  writer: Writer,
+  version: number,
+  value: DescribeTopicPartitionsResponsePartition
+): void {
   writer.int16(value.errorCode)
   writer.int32(value.partitionIndex)
   writer.int32(value.leaderId)

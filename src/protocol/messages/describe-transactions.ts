@@ -52,7 +52,7 @@ export interface TopicData {
 }
 
 export function decodeDescribeTransactionsRequest (reader: Reader, version: number): DescribeTransactionsRequest {
-  if (version < 0 || version > 0) throw new DecodeError(`DescribeTransactionsRequest v${version} is not supported`)
+  if (version !== 0) throw new DecodeError(`DescribeTransactionsRequest v${version} is not supported`)
   const value: DescribeTransactionsRequest = {
     transactionalIds: reader.compactArray(readCompactString)
   }
@@ -60,15 +60,19 @@ export function decodeDescribeTransactionsRequest (reader: Reader, version: numb
   return value
 }
 
-export function encodeDescribeTransactionsRequest (writer: Writer, version: number, value: DescribeTransactionsRequest): void {
-  if (version < 0 || version > 0) throw new RangeError(`DescribeTransactionsRequest v${version} is not supported`)
+export function encodeDescribeTransactionsRequest (
+  writer: Writer,
+  version: number,
+  value: DescribeTransactionsRequest
+): void {
+  if (version !== 0) throw new RangeError(`DescribeTransactionsRequest v${version} is not supported`)
   writer.compactArrayLength(value.transactionalIds)
   for (const item of value.transactionalIds) writer.compactString(item)
   writer.uvarint(0)
 }
 
 export function decodeDescribeTransactionsResponse (reader: Reader, version: number): DescribeTransactionsResponse {
-  if (version < 0 || version > 0) throw new DecodeError(`DescribeTransactionsResponse v${version} is not supported`)
+  if (version !== 0) throw new DecodeError(`DescribeTransactionsResponse v${version} is not supported`)
   const value: DescribeTransactionsResponse = {
     throttleTimeMs: reader.int32(),
     transactionStates: reader.compactArray(decodeTransactionState, version)
@@ -77,8 +81,12 @@ export function decodeDescribeTransactionsResponse (reader: Reader, version: num
   return value
 }
 
-export function encodeDescribeTransactionsResponse (writer: Writer, version: number, value: DescribeTransactionsResponse): void {
-  if (version < 0 || version > 0) throw new RangeError(`DescribeTransactionsResponse v${version} is not supported`)
+export function encodeDescribeTransactionsResponse (
+  writer: Writer,
+  version: number,
+  value: DescribeTransactionsResponse
+): void {
+  if (version !== 0) throw new RangeError(`DescribeTransactionsResponse v${version} is not supported`)
   writer.int32(value.throttleTimeMs)
   writer.compactArrayLength(value.transactionStates)
   for (const item of value.transactionStates) encodeTransactionState(writer, version, item)

@@ -49,8 +49,11 @@ export interface CredentialInfo {
   iterations: number
 }
 
-export function decodeDescribeUserScramCredentialsRequest (reader: Reader, version: number): DescribeUserScramCredentialsRequest {
-  if (version < 0 || version > 0) throw new DecodeError(`DescribeUserScramCredentialsRequest v${version} is not supported`)
+export function decodeDescribeUserScramCredentialsRequest (
+  reader: Reader,
+  version: number
+): DescribeUserScramCredentialsRequest {
+  if (version !== 0) throw new DecodeError(`DescribeUserScramCredentialsRequest v${version} is not supported`)
   const value: DescribeUserScramCredentialsRequest = {
     users: reader.compactNullableArray(decodeUserName, version)
   }
@@ -58,8 +61,12 @@ export function decodeDescribeUserScramCredentialsRequest (reader: Reader, versi
   return value
 }
 
-export function encodeDescribeUserScramCredentialsRequest (writer: Writer, version: number, value: DescribeUserScramCredentialsRequest): void {
-  if (version < 0 || version > 0) throw new RangeError(`DescribeUserScramCredentialsRequest v${version} is not supported`)
+export function encodeDescribeUserScramCredentialsRequest (
+  writer: Writer,
+  version: number,
+  value: DescribeUserScramCredentialsRequest
+): void {
+  if (version !== 0) throw new RangeError(`DescribeUserScramCredentialsRequest v${version} is not supported`)
   writer.compactArrayLength(value.users)
   if (value.users !== null) {
     for (const item of value.users) encodeUserName(writer, version, item)
@@ -67,8 +74,11 @@ export function encodeDescribeUserScramCredentialsRequest (writer: Writer, versi
   writer.uvarint(0)
 }
 
-export function decodeDescribeUserScramCredentialsResponse (reader: Reader, version: number): DescribeUserScramCredentialsResponse {
-  if (version < 0 || version > 0) throw new DecodeError(`DescribeUserScramCredentialsResponse v${version} is not supported`)
+export function decodeDescribeUserScramCredentialsResponse (
+  reader: Reader,
+  version: number
+): DescribeUserScramCredentialsResponse {
+  if (version !== 0) throw new DecodeError(`DescribeUserScramCredentialsResponse v${version} is not supported`)
   const value: DescribeUserScramCredentialsResponse = {
     throttleTimeMs: reader.int32(),
     errorCode: reader.int16(),
@@ -79,8 +89,12 @@ export function decodeDescribeUserScramCredentialsResponse (reader: Reader, vers
   return value
 }
 
-export function encodeDescribeUserScramCredentialsResponse (writer: Writer, version: number, value: DescribeUserScramCredentialsResponse): void {
-  if (version < 0 || version > 0) throw new RangeError(`DescribeUserScramCredentialsResponse v${version} is not supported`)
+export function encodeDescribeUserScramCredentialsResponse (
+  writer: Writer,
+  version: number,
+  value: DescribeUserScramCredentialsResponse
+): void {
+  if (version !== 0) throw new RangeError(`DescribeUserScramCredentialsResponse v${version} is not supported`)
   writer.int32(value.throttleTimeMs)
   writer.int16(value.errorCode)
   writer.compactNullableString(value.errorMessage)
@@ -90,7 +104,10 @@ export function encodeDescribeUserScramCredentialsResponse (writer: Writer, vers
 }
 
 /** DescribeUserScramCredentials (API key 50): versions, codecs and header versions. */
-export const DescribeUserScramCredentialsApi: ApiDescriptor<DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsResponse> = {
+export const DescribeUserScramCredentialsApi: ApiDescriptor<
+  DescribeUserScramCredentialsRequest,
+  DescribeUserScramCredentialsResponse
+> = {
   apiKey: 50,
   name: 'DescribeUserScramCredentials',
   minVersion: 0,
@@ -118,7 +135,10 @@ function encodeUserName (writer: Writer, version: number, value: UserName): void
   writer.uvarint(0)
 }
 
-function decodeDescribeUserScramCredentialsResult (reader: Reader, version: number): DescribeUserScramCredentialsResult {
+function decodeDescribeUserScramCredentialsResult (
+  reader: Reader,
+  version: number
+): DescribeUserScramCredentialsResult {
   const value: DescribeUserScramCredentialsResult = {
     user: reader.compactString(),
     errorCode: reader.int16(),
@@ -129,7 +149,11 @@ function decodeDescribeUserScramCredentialsResult (reader: Reader, version: numb
   return value
 }
 
-function encodeDescribeUserScramCredentialsResult (writer: Writer, version: number, value: DescribeUserScramCredentialsResult): void {
+function encodeDescribeUserScramCredentialsResult (
+  writer: Writer,
+  version: number,
+  value: DescribeUserScramCredentialsResult
+): void {
   writer.compactString(value.user)
   writer.int16(value.errorCode)
   writer.compactNullableString(value.errorMessage)

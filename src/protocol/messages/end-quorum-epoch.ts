@@ -200,7 +200,11 @@ function decodeEndQuorumEpochRequestTopicData (reader: Reader, version: number):
   return value
 }
 
-function encodeEndQuorumEpochRequestTopicData (writer: Writer, version: number, value: EndQuorumEpochRequestTopicData): void {
+function encodeEndQuorumEpochRequestTopicData (
+  writer: Writer,
+  version: number,
+  value: EndQuorumEpochRequestTopicData
+): void {
   const isFlexible = version >= 1
   if (isFlexible) {
     writer.compactString(value.topicName)
@@ -217,7 +221,10 @@ function encodeEndQuorumEpochRequestTopicData (writer: Writer, version: number, 
   if (isFlexible) writer.uvarint(0)
 }
 
-function decodeEndQuorumEpochRequestPartitionData (reader: Reader, version: number): EndQuorumEpochRequestPartitionData {
+function decodeEndQuorumEpochRequestPartitionData (
+  reader: Reader,
+  version: number
+): EndQuorumEpochRequestPartitionData {
   const isFlexible = version >= 1
   const value: EndQuorumEpochRequestPartitionData = {
     partitionIndex: reader.int32(),
@@ -230,7 +237,11 @@ function decodeEndQuorumEpochRequestPartitionData (reader: Reader, version: numb
   return value
 }
 
-function encodeEndQuorumEpochRequestPartitionData (writer: Writer, version: number, value: EndQuorumEpochRequestPartitionData): void {
+function encodeEndQuorumEpochRequestPartitionData (
+  writer: Writer,
+  version: number,
+  value: EndQuorumEpochRequestPartitionData
+): void {
   const isFlexible = version >= 1
   writer.int32(value.partitionIndex)
   writer.int32(value.leaderId)
@@ -290,7 +301,11 @@ function decodeEndQuorumEpochResponseTopicData (reader: Reader, version: number)
   return value
 }
 
-function encodeEndQuorumEpochResponseTopicData (writer: Writer, version: number, value: EndQuorumEpochResponseTopicData): void {
+function encodeEndQuorumEpochResponseTopicData (
+  writer: Writer,
+  version: number,
+  value: EndQuorumEpochResponseTopicData
+): void {
   const isFlexible = version >= 1
   if (isFlexible) {
     writer.compactString(value.topicName)
@@ -307,7 +322,10 @@ function encodeEndQuorumEpochResponseTopicData (writer: Writer, version: number,
   if (isFlexible) writer.uvarint(0)
 }
 
-function decodeEndQuorumEpochResponsePartitionData (reader: Reader, version: number): EndQuorumEpochResponsePartitionData {
+function decodeEndQuorumEpochResponsePartitionData (
+  reader: Reader,
+  version: number
+): EndQuorumEpochResponsePartitionData {
   const isFlexible = version >= 1
   const value: EndQuorumEpochResponsePartitionData = {
     partitionIndex: reader.int32(),
@@ -319,7 +337,11 @@ function decodeEndQuorumEpochResponsePartitionData (reader: Reader, version: num
   return value
 }
 
-function encodeEndQuorumEpochResponsePartitionData (writer: Writer, version: number, value: EndQuorumEpochResponsePartitionData): void {
+function encodeEndQuorumEpochResponsePartitionData (
+  writer: Writer,
+  version: number,
+  value: EndQuorumEpochResponsePartitionData
+): void {
   const isFlexible = version >= 1
   writer.int32(value.partitionIndex)
   writer.int16(value.errorCode)

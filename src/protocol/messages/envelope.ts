@@ -24,7 +24,7 @@ export interface EnvelopeResponse {
 }
 
 export function decodeEnvelopeRequest (reader: Reader, version: number): EnvelopeRequest {
-  if (version < 0 || version > 0) throw new DecodeError(`EnvelopeRequest v${version} is not supported`)
+  if (version !== 0) throw new DecodeError(`EnvelopeRequest v${version} is not supported`)
   const value: EnvelopeRequest = {
     requestData: reader.compactBytes(),
     requestPrincipal: reader.compactNullableBytes(),
@@ -35,7 +35,7 @@ export function decodeEnvelopeRequest (reader: Reader, version: number): Envelop
 }
 
 export function encodeEnvelopeRequest (writer: Writer, version: number, value: EnvelopeRequest): void {
-  if (version < 0 || version > 0) throw new RangeError(`EnvelopeRequest v${version} is not supported`)
+  if (version !== 0) throw new RangeError(`EnvelopeRequest v${version} is not supported`)
   writer.compactBytes(value.requestData)
   writer.compactNullableBytes(value.requestPrincipal)
   writer.compactBytes(value.clientHostAddress)
@@ -43,7 +43,7 @@ export function encodeEnvelopeRequest (writer: Writer, version: number, value: E
 }
 
 export function decodeEnvelopeResponse (reader: Reader, version: number): EnvelopeResponse {
-  if (version < 0 || version > 0) throw new DecodeError(`EnvelopeResponse v${version} is not supported`)
+  if (version !== 0) throw new DecodeError(`EnvelopeResponse v${version} is not supported`)
   const value: EnvelopeResponse = {
     responseData: reader.compactNullableBytes(),
     errorCode: reader.int16()
@@ -53,7 +53,7 @@ export function decodeEnvelopeResponse (reader: Reader, version: number): Envelo
 }
 
 export function encodeEnvelopeResponse (writer: Writer, version: number, value: EnvelopeResponse): void {
-  if (version < 0 || version > 0) throw new RangeError(`EnvelopeResponse v${version} is not supported`)
+  if (version !== 0) throw new RangeError(`EnvelopeResponse v${version} is not supported`)
   writer.compactNullableBytes(value.responseData)
   writer.int16(value.errorCode)
   writer.uvarint(0)

@@ -37,7 +37,11 @@ export function decodeExpireDelegationTokenRequest (reader: Reader, version: num
   return value
 }
 
-export function encodeExpireDelegationTokenRequest (writer: Writer, version: number, value: ExpireDelegationTokenRequest): void {
+export function encodeExpireDelegationTokenRequest (
+  writer: Writer,
+  version: number,
+  value: ExpireDelegationTokenRequest
+): void {
   if (version < 0 || version > 2) throw new RangeError(`ExpireDelegationTokenRequest v${version} is not supported`)
   const isFlexible = version >= 2
   if (isFlexible) {
@@ -61,7 +65,11 @@ export function decodeExpireDelegationTokenResponse (reader: Reader, version: nu
   return value
 }
 
-export function encodeExpireDelegationTokenResponse (writer: Writer, version: number, value: ExpireDelegationTokenResponse): void {
+export function encodeExpireDelegationTokenResponse (
+  writer: Writer,
+  version: number,
+  value: ExpireDelegationTokenResponse
+): void {
   if (version < 0 || version > 2) throw new RangeError(`ExpireDelegationTokenResponse v${version} is not supported`)
   const isFlexible = version >= 2
   writer.int16(value.errorCode)

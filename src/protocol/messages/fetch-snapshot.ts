@@ -157,7 +157,11 @@ export function decodeFetchSnapshotResponse (reader: Reader, version: number): F
   return value
 }
 
-export function encodeFetchSnapshotResponse (writer: Writer, version: number, value: FetchSnapshotResponse<RecordsInput>): void {
+export function encodeFetchSnapshotResponse (
+  writer: Writer,
+  version: number,
+  value: FetchSnapshotResponse<RecordsInput>
+): void {
   if (version < 0 || version > 1) throw new RangeError(`FetchSnapshotResponse v${version} is not supported`)
   writer.int32(value.throttleTimeMs)
   writer.int16(value.errorCode)
@@ -200,14 +204,21 @@ function decodeFetchSnapshotRequestTopicSnapshot (reader: Reader, version: numbe
   return value
 }
 
-function encodeFetchSnapshotRequestTopicSnapshot (writer: Writer, version: number, value: FetchSnapshotRequestTopicSnapshot): void {
+function encodeFetchSnapshotRequestTopicSnapshot (
+  writer: Writer,
+  version: number,
+  value: FetchSnapshotRequestTopicSnapshot
+): void {
   writer.compactString(value.name)
   writer.compactArrayLength(value.partitions)
   for (const item of value.partitions) encodeFetchSnapshotRequestPartitionSnapshot(writer, version, item)
   writer.uvarint(0)
 }
 
-function decodeFetchSnapshotRequestPartitionSnapshot (reader: Reader, version: number): FetchSnapshotRequestPartitionSnapshot {
+function decodeFetchSnapshotRequestPartitionSnapshot (
+  reader: Reader,
+  version: number
+): FetchSnapshotRequestPartitionSnapshot {
   const value: FetchSnapshotRequestPartitionSnapshot = {
     partition: reader.int32(),
     currentLeaderEpoch: reader.int32(),
@@ -226,7 +237,11 @@ function decodeFetchSnapshotRequestPartitionSnapshot (reader: Reader, version: n
   return value
 }
 
-function encodeFetchSnapshotRequestPartitionSnapshot (writer: Writer, version: number, value: FetchSnapshotRequestPartitionSnapshot): void {
+function encodeFetchSnapshotRequestPartitionSnapshot (
+  writer: Writer,
+  version: number,
+  value: FetchSnapshotRequestPartitionSnapshot
+): void {
   writer.int32(value.partition)
   writer.int32(value.currentLeaderEpoch)
   encodeFetchSnapshotRequestSnapshotId(writer, version, value.snapshotId)
@@ -256,7 +271,10 @@ function encodeFetchSnapshotRequestSnapshotId (writer: Writer, version: number, 
   writer.uvarint(0)
 }
 
-function decodeFetchSnapshotResponseTopicSnapshot (reader: Reader, version: number): FetchSnapshotResponseTopicSnapshot {
+function decodeFetchSnapshotResponseTopicSnapshot (
+  reader: Reader,
+  version: number
+): FetchSnapshotResponseTopicSnapshot {
   const value: FetchSnapshotResponseTopicSnapshot = {
     name: reader.compactString(),
     partitions: reader.compactArray(decodeFetchSnapshotResponsePartitionSnapshot, version)
@@ -265,14 +283,21 @@ function decodeFetchSnapshotResponseTopicSnapshot (reader: Reader, version: numb
   return value
 }
 
-function encodeFetchSnapshotResponseTopicSnapshot (writer: Writer, version: number, value: FetchSnapshotResponseTopicSnapshot<RecordsInput>): void {
+function encodeFetchSnapshotResponseTopicSnapshot (
+  writer: Writer,
+  version: number,
+  value: FetchSnapshotResponseTopicSnapshot<RecordsInput>
+): void {
   writer.compactString(value.name)
   writer.compactArrayLength(value.partitions)
   for (const item of value.partitions) encodeFetchSnapshotResponsePartitionSnapshot(writer, version, item)
   writer.uvarint(0)
 }
 
-function decodeFetchSnapshotResponsePartitionSnapshot (reader: Reader, version: number): FetchSnapshotResponsePartitionSnapshot {
+function decodeFetchSnapshotResponsePartitionSnapshot (
+  reader: Reader,
+  version: number
+): FetchSnapshotResponsePartitionSnapshot {
   const value: FetchSnapshotResponsePartitionSnapshot = {
     index: reader.int32(),
     errorCode: reader.int16(),
@@ -293,7 +318,11 @@ function decodeFetchSnapshotResponsePartitionSnapshot (reader: Reader, version: 
   return value
 }
 
-function encodeFetchSnapshotResponsePartitionSnapshot (writer: Writer, version: number, value: FetchSnapshotResponsePartitionSnapshot<RecordsInput>): void {
+function encodeFetchSnapshotResponsePartitionSnapshot (
+  writer: Writer,
+  version: number,
+  value: FetchSnapshotResponsePartitionSnapshot<RecordsInput>
+): void {
   writer.int32(value.index)
   writer.int16(value.errorCode)
   encodeFetchSnapshotResponseSnapshotId(writer, version, value.snapshotId)

@@ -484,7 +484,11 @@ function decodeFetchableTopicResponse (reader: Reader, version: number): Fetchab
   return value
 }
 
-function encodeFetchableTopicResponse (writer: Writer, version: number, value: FetchableTopicResponse<RecordsInput>): void {
+function encodeFetchableTopicResponse (
+  writer: Writer,
+  version: number,
+  value: FetchableTopicResponse<RecordsInput>
+): void {
   const isFlexible = version >= 12
   if (version <= 12) {
     if (isFlexible) {

@@ -39,8 +39,11 @@ export interface GetTelemetrySubscriptionsResponse {
   requestedMetrics: string[]
 }
 
-export function decodeGetTelemetrySubscriptionsRequest (reader: Reader, version: number): GetTelemetrySubscriptionsRequest {
-  if (version < 0 || version > 0) throw new DecodeError(`GetTelemetrySubscriptionsRequest v${version} is not supported`)
+export function decodeGetTelemetrySubscriptionsRequest (
+  reader: Reader,
+  version: number
+): GetTelemetrySubscriptionsRequest {
+  if (version !== 0) throw new DecodeError(`GetTelemetrySubscriptionsRequest v${version} is not supported`)
   const value: GetTelemetrySubscriptionsRequest = {
     clientInstanceId: reader.uuid()
   }
@@ -48,14 +51,21 @@ export function decodeGetTelemetrySubscriptionsRequest (reader: Reader, version:
   return value
 }
 
-export function encodeGetTelemetrySubscriptionsRequest (writer: Writer, version: number, value: GetTelemetrySubscriptionsRequest): void {
-  if (version < 0 || version > 0) throw new RangeError(`GetTelemetrySubscriptionsRequest v${version} is not supported`)
+export function encodeGetTelemetrySubscriptionsRequest (
+  writer: Writer,
+  version: number,
+  value: GetTelemetrySubscriptionsRequest
+): void {
+  if (version !== 0) throw new RangeError(`GetTelemetrySubscriptionsRequest v${version} is not supported`)
   writer.uuid(value.clientInstanceId)
   writer.uvarint(0)
 }
 
-export function decodeGetTelemetrySubscriptionsResponse (reader: Reader, version: number): GetTelemetrySubscriptionsResponse {
-  if (version < 0 || version > 0) throw new DecodeError(`GetTelemetrySubscriptionsResponse v${version} is not supported`)
+export function decodeGetTelemetrySubscriptionsResponse (
+  reader: Reader,
+  version: number
+): GetTelemetrySubscriptionsResponse {
+  if (version !== 0) throw new DecodeError(`GetTelemetrySubscriptionsResponse v${version} is not supported`)
   const value: GetTelemetrySubscriptionsResponse = {
     throttleTimeMs: reader.int32(),
     errorCode: reader.int16(),
@@ -71,8 +81,12 @@ export function decodeGetTelemetrySubscriptionsResponse (reader: Reader, version
   return value
 }
 
-export function encodeGetTelemetrySubscriptionsResponse (writer: Writer, version: number, value: GetTelemetrySubscriptionsResponse): void {
-  if (version < 0 || version > 0) throw new RangeError(`GetTelemetrySubscriptionsResponse v${version} is not supported`)
+export function encodeGetTelemetrySubscriptionsResponse (
+  writer: Writer,
+  version: number,
+  value: GetTelemetrySubscriptionsResponse
+): void {
+  if (version !== 0) throw new RangeError(`GetTelemetrySubscriptionsResponse v${version} is not supported`)
   writer.int32(value.throttleTimeMs)
   writer.int16(value.errorCode)
   writer.uuid(value.clientInstanceId)
@@ -88,7 +102,10 @@ export function encodeGetTelemetrySubscriptionsResponse (writer: Writer, version
 }
 
 /** GetTelemetrySubscriptions (API key 71): versions, codecs and header versions. */
-export const GetTelemetrySubscriptionsApi: ApiDescriptor<GetTelemetrySubscriptionsRequest, GetTelemetrySubscriptionsResponse> = {
+export const GetTelemetrySubscriptionsApi: ApiDescriptor<
+  GetTelemetrySubscriptionsRequest,
+  GetTelemetrySubscriptionsResponse
+> = {
   apiKey: 71,
   name: 'GetTelemetrySubscriptions',
   minVersion: 0,

@@ -66,7 +66,11 @@ export function decodeIncrementalAlterConfigsRequest (reader: Reader, version: n
   return value
 }
 
-export function encodeIncrementalAlterConfigsRequest (writer: Writer, version: number, value: IncrementalAlterConfigsRequest): void {
+export function encodeIncrementalAlterConfigsRequest (
+  writer: Writer,
+  version: number,
+  value: IncrementalAlterConfigsRequest
+): void {
   if (version < 0 || version > 1) throw new RangeError(`IncrementalAlterConfigsRequest v${version} is not supported`)
   const isFlexible = version >= 1
   if (isFlexible) {
@@ -80,7 +84,10 @@ export function encodeIncrementalAlterConfigsRequest (writer: Writer, version: n
   if (isFlexible) writer.uvarint(0)
 }
 
-export function decodeIncrementalAlterConfigsResponse (reader: Reader, version: number): IncrementalAlterConfigsResponse {
+export function decodeIncrementalAlterConfigsResponse (
+  reader: Reader,
+  version: number
+): IncrementalAlterConfigsResponse {
   if (version < 0 || version > 1) throw new DecodeError(`IncrementalAlterConfigsResponse v${version} is not supported`)
   const isFlexible = version >= 1
   const value: IncrementalAlterConfigsResponse = {
@@ -93,7 +100,11 @@ export function decodeIncrementalAlterConfigsResponse (reader: Reader, version: 
   return value
 }
 
-export function encodeIncrementalAlterConfigsResponse (writer: Writer, version: number, value: IncrementalAlterConfigsResponse): void {
+export function encodeIncrementalAlterConfigsResponse (
+  writer: Writer,
+  version: number,
+  value: IncrementalAlterConfigsResponse
+): void {
   if (version < 0 || version > 1) throw new RangeError(`IncrementalAlterConfigsResponse v${version} is not supported`)
   const isFlexible = version >= 1
   writer.int32(value.throttleTimeMs)
@@ -108,7 +119,10 @@ export function encodeIncrementalAlterConfigsResponse (writer: Writer, version: 
 }
 
 /** IncrementalAlterConfigs (API key 44): versions, codecs and header versions. */
-export const IncrementalAlterConfigsApi: ApiDescriptor<IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse> = {
+export const IncrementalAlterConfigsApi: ApiDescriptor<
+  IncrementalAlterConfigsRequest,
+  IncrementalAlterConfigsResponse
+> = {
   apiKey: 44,
   name: 'IncrementalAlterConfigs',
   minVersion: 0,
@@ -193,7 +207,11 @@ function decodeAlterConfigsResourceResponse (reader: Reader, version: number): A
   return value
 }
 
-function encodeAlterConfigsResourceResponse (writer: Writer, version: number, value: AlterConfigsResourceResponse): void {
+function encodeAlterConfigsResourceResponse (
+  writer: Writer,
+  version: number,
+  value: AlterConfigsResourceResponse
+): void {
   const isFlexible = version >= 1
   writer.int16(value.errorCode)
   if (isFlexible) {

@@ -51,8 +51,11 @@ export interface PartitionResult {
   errorMessage: string | null
 }
 
-export function decodeInitializeShareGroupStateRequest (reader: Reader, version: number): InitializeShareGroupStateRequest {
-  if (version < 0 || version > 0) throw new DecodeError(`InitializeShareGroupStateRequest v${version} is not supported`)
+export function decodeInitializeShareGroupStateRequest (
+  reader: Reader,
+  version: number
+): InitializeShareGroupStateRequest {
+  if (version !== 0) throw new DecodeError(`InitializeShareGroupStateRequest v${version} is not supported`)
   const value: InitializeShareGroupStateRequest = {
     groupId: reader.compactString(),
     topics: reader.compactArray(decodeInitializeStateData, version)
@@ -61,16 +64,23 @@ export function decodeInitializeShareGroupStateRequest (reader: Reader, version:
   return value
 }
 
-export function encodeInitializeShareGroupStateRequest (writer: Writer, version: number, value: InitializeShareGroupStateRequest): void {
-  if (version < 0 || version > 0) throw new RangeError(`InitializeShareGroupStateRequest v${version} is not supported`)
+export function encodeInitializeShareGroupStateRequest (
+  writer: Writer,
+  version: number,
+  value: InitializeShareGroupStateRequest
+): void {
+  if (version !== 0) throw new RangeError(`InitializeShareGroupStateRequest v${version} is not supported`)
   writer.compactString(value.groupId)
   writer.compactArrayLength(value.topics)
   for (const item of value.topics) encodeInitializeStateData(writer, version, item)
   writer.uvarint(0)
 }
 
-export function decodeInitializeShareGroupStateResponse (reader: Reader, version: number): InitializeShareGroupStateResponse {
-  if (version < 0 || version > 0) throw new DecodeError(`InitializeShareGroupStateResponse v${version} is not supported`)
+export function decodeInitializeShareGroupStateResponse (
+  reader: Reader,
+  version: number
+): InitializeShareGroupStateResponse {
+  if (version !== 0) throw new DecodeError(`InitializeShareGroupStateResponse v${version} is not supported`)
   const value: InitializeShareGroupStateResponse = {
     results: reader.compactArray(decodeInitializeStateResult, version)
   }
@@ -78,15 +88,22 @@ export function decodeInitializeShareGroupStateResponse (reader: Reader, version
   return value
 }
 
-export function encodeInitializeShareGroupStateResponse (writer: Writer, version: number, value: InitializeShareGroupStateResponse): void {
-  if (version < 0 || version > 0) throw new RangeError(`InitializeShareGroupStateResponse v${version} is not supported`)
+export function encodeInitializeShareGroupStateResponse (
+  writer: Writer,
+  version: number,
+  value: InitializeShareGroupStateResponse
+): void {
+  if (version !== 0) throw new RangeError(`InitializeShareGroupStateResponse v${version} is not supported`)
   writer.compactArrayLength(value.results)
   for (const item of value.results) encodeInitializeStateResult(writer, version, item)
   writer.uvarint(0)
 }
 
 /** InitializeShareGroupState (API key 83): versions, codecs and header versions. */
-export const InitializeShareGroupStateApi: ApiDescriptor<InitializeShareGroupStateRequest, InitializeShareGroupStateResponse> = {
+export const InitializeShareGroupStateApi: ApiDescriptor<
+  InitializeShareGroupStateRequest,
+  InitializeShareGroupStateResponse
+> = {
   apiKey: 83,
   name: 'InitializeShareGroupState',
   minVersion: 0,

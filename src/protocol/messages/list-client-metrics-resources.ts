@@ -27,20 +27,30 @@ export interface ClientMetricsResource {
   name: string
 }
 
-export function decodeListClientMetricsResourcesRequest (reader: Reader, version: number): ListClientMetricsResourcesRequest {
-  if (version < 0 || version > 0) throw new DecodeError(`ListClientMetricsResourcesRequest v${version} is not supported`)
+export function decodeListClientMetricsResourcesRequest (
+  reader: Reader,
+  version: number
+): ListClientMetricsResourcesRequest {
+  if (version !== 0) throw new DecodeError(`ListClientMetricsResourcesRequest v${version} is not supported`)
   const value: ListClientMetricsResourcesRequest = {}
   reader.skipTaggedFields()
   return value
 }
 
-export function encodeListClientMetricsResourcesRequest (writer: Writer, version: number, _value: ListClientMetricsResourcesRequest): void {
-  if (version < 0 || version > 0) throw new RangeError(`ListClientMetricsResourcesRequest v${version} is not supported`)
+export function encodeListClientMetricsResourcesRequest (
+  writer: Writer,
+  version: number,
+  _value: ListClientMetricsResourcesRequest
+): void {
+  if (version !== 0) throw new RangeError(`ListClientMetricsResourcesRequest v${version} is not supported`)
   writer.uvarint(0)
 }
 
-export function decodeListClientMetricsResourcesResponse (reader: Reader, version: number): ListClientMetricsResourcesResponse {
-  if (version < 0 || version > 0) throw new DecodeError(`ListClientMetricsResourcesResponse v${version} is not supported`)
+export function decodeListClientMetricsResourcesResponse (
+  reader: Reader,
+  version: number
+): ListClientMetricsResourcesResponse {
+  if (version !== 0) throw new DecodeError(`ListClientMetricsResourcesResponse v${version} is not supported`)
   const value: ListClientMetricsResourcesResponse = {
     throttleTimeMs: reader.int32(),
     errorCode: reader.int16(),
@@ -50,8 +60,12 @@ export function decodeListClientMetricsResourcesResponse (reader: Reader, versio
   return value
 }
 
-export function encodeListClientMetricsResourcesResponse (writer: Writer, version: number, value: ListClientMetricsResourcesResponse): void {
-  if (version < 0 || version > 0) throw new RangeError(`ListClientMetricsResourcesResponse v${version} is not supported`)
+export function encodeListClientMetricsResourcesResponse (
+  writer: Writer,
+  version: number,
+  value: ListClientMetricsResourcesResponse
+): void {
+  if (version !== 0) throw new RangeError(`ListClientMetricsResourcesResponse v${version} is not supported`)
   writer.int32(value.throttleTimeMs)
   writer.int16(value.errorCode)
   writer.compactArrayLength(value.clientMetricsResources)
@@ -60,7 +74,10 @@ export function encodeListClientMetricsResourcesResponse (writer: Writer, versio
 }
 
 /** ListClientMetricsResources (API key 74): versions, codecs and header versions. */
-export const ListClientMetricsResourcesApi: ApiDescriptor<ListClientMetricsResourcesRequest, ListClientMetricsResourcesResponse> = {
+export const ListClientMetricsResourcesApi: ApiDescriptor<
+  ListClientMetricsResourcesRequest,
+  ListClientMetricsResourcesResponse
+> = {
   apiKey: 74,
   name: 'ListClientMetricsResources',
   minVersion: 0,

@@ -244,7 +244,11 @@ function decodeListOffsetsPartitionResponse (reader: Reader, version: number): L
   return value
 }
 
-function encodeListOffsetsPartitionResponse (writer: Writer, version: number, value: ListOffsetsPartitionResponse): void {
+function encodeListOffsetsPartitionResponse (
+  writer: Writer,
+  version: number,
+  value: ListOffsetsPartitionResponse
+): void {
   const isFlexible = version >= 6
   writer.int32(value.partitionIndex)
   writer.int16(value.errorCode)

@@ -53,8 +53,11 @@ export interface OngoingPartitionReassignment {
   removingReplicas: number[]
 }
 
-export function decodeListPartitionReassignmentsRequest (reader: Reader, version: number): ListPartitionReassignmentsRequest {
-  if (version < 0 || version > 0) throw new DecodeError(`ListPartitionReassignmentsRequest v${version} is not supported`)
+export function decodeListPartitionReassignmentsRequest (
+  reader: Reader,
+  version: number
+): ListPartitionReassignmentsRequest {
+  if (version !== 0) throw new DecodeError(`ListPartitionReassignmentsRequest v${version} is not supported`)
   const value: ListPartitionReassignmentsRequest = {
     timeoutMs: reader.int32(),
     topics: reader.compactNullableArray(decodeListPartitionReassignmentsTopics, version)
@@ -63,8 +66,12 @@ export function decodeListPartitionReassignmentsRequest (reader: Reader, version
   return value
 }
 
-export function encodeListPartitionReassignmentsRequest (writer: Writer, version: number, value: ListPartitionReassignmentsRequest): void {
-  if (version < 0 || version > 0) throw new RangeError(`ListPartitionReassignmentsRequest v${version} is not supported`)
+export function encodeListPartitionReassignmentsRequest (
+  writer: Writer,
+  version: number,
+  value: ListPartitionReassignmentsRequest
+): void {
+  if (version !== 0) throw new RangeError(`ListPartitionReassignmentsRequest v${version} is not supported`)
   writer.int32(value.timeoutMs)
   writer.compactArrayLength(value.topics)
   if (value.topics !== null) {
@@ -73,8 +80,11 @@ export function encodeListPartitionReassignmentsRequest (writer: Writer, version
   writer.uvarint(0)
 }
 
-export function decodeListPartitionReassignmentsResponse (reader: Reader, version: number): ListPartitionReassignmentsResponse {
-  if (version < 0 || version > 0) throw new DecodeError(`ListPartitionReassignmentsResponse v${version} is not supported`)
+export function decodeListPartitionReassignmentsResponse (
+  reader: Reader,
+  version: number
+): ListPartitionReassignmentsResponse {
+  if (version !== 0) throw new DecodeError(`ListPartitionReassignmentsResponse v${version} is not supported`)
   const value: ListPartitionReassignmentsResponse = {
     throttleTimeMs: reader.int32(),
     errorCode: reader.int16(),
@@ -85,8 +95,12 @@ export function decodeListPartitionReassignmentsResponse (reader: Reader, versio
   return value
 }
 
-export function encodeListPartitionReassignmentsResponse (writer: Writer, version: number, value: ListPartitionReassignmentsResponse): void {
-  if (version < 0 || version > 0) throw new RangeError(`ListPartitionReassignmentsResponse v${version} is not supported`)
+export function encodeListPartitionReassignmentsResponse (
+  writer: Writer,
+  version: number,
+  value: ListPartitionReassignmentsResponse
+): void {
+  if (version !== 0) throw new RangeError(`ListPartitionReassignmentsResponse v${version} is not supported`)
   writer.int32(value.throttleTimeMs)
   writer.int16(value.errorCode)
   writer.compactNullableString(value.errorMessage)
@@ -96,7 +110,10 @@ export function encodeListPartitionReassignmentsResponse (writer: Writer, versio
 }
 
 /** ListPartitionReassignments (API key 46): versions, codecs and header versions. */
-export const ListPartitionReassignmentsApi: ApiDescriptor<ListPartitionReassignmentsRequest, ListPartitionReassignmentsResponse> = {
+export const ListPartitionReassignmentsApi: ApiDescriptor<
+  ListPartitionReassignmentsRequest,
+  ListPartitionReassignmentsResponse
+> = {
   apiKey: 46,
   name: 'ListPartitionReassignments',
   minVersion: 0,
@@ -120,7 +137,11 @@ function decodeListPartitionReassignmentsTopics (reader: Reader, version: number
   return value
 }
 
-function encodeListPartitionReassignmentsTopics (writer: Writer, version: number, value: ListPartitionReassignmentsTopics): void {
+function encodeListPartitionReassignmentsTopics (
+  writer: Writer,
+  version: number,
+  value: ListPartitionReassignmentsTopics
+): void {
   writer.compactString(value.name)
   writer.compactArrayLength(value.partitionIndexes)
   for (const item of value.partitionIndexes) writer.int32(item)
@@ -154,7 +175,11 @@ function decodeOngoingPartitionReassignment (reader: Reader, version: number): O
   return value
 }
 
-function encodeOngoingPartitionReassignment (writer: Writer, version: number, value: OngoingPartitionReassignment): void {
+function encodeOngoingPartitionReassignment (
+  writer: Writer,
+  version: number,
+  value: OngoingPartitionReassignment
+): void {
   writer.int32(value.partitionIndex)
   writer.compactArrayLength(value.replicas)
   for (const item of value.replicas) writer.int32(item)

@@ -81,7 +81,11 @@ export function decodeListTransactionsResponse (reader: Reader, version: number)
   return value
 }
 
-export function encodeListTransactionsResponse (writer: Writer, version: number, value: ListTransactionsResponse): void {
+export function encodeListTransactionsResponse (
+  writer: Writer,
+  version: number,
+  value: ListTransactionsResponse
+): void {
   if (version < 0 || version > 1) throw new RangeError(`ListTransactionsResponse v${version} is not supported`)
   writer.int32(value.throttleTimeMs)
   writer.int16(value.errorCode)

@@ -205,7 +205,11 @@ function decodeOffsetCommitRequestPartition (reader: Reader, version: number): O
   return value
 }
 
-function encodeOffsetCommitRequestPartition (writer: Writer, version: number, value: OffsetCommitRequestPartition): void {
+function encodeOffsetCommitRequestPartition (
+  writer: Writer,
+  version: number,
+  value: OffsetCommitRequestPartition
+): void {
   const isFlexible = version >= 8
   writer.int32(value.partitionIndex)
   writer.int64(value.committedOffset)
@@ -258,7 +262,11 @@ function decodeOffsetCommitResponsePartition (reader: Reader, version: number): 
   return value
 }
 
-function encodeOffsetCommitResponsePartition (writer: Writer, version: number, value: OffsetCommitResponsePartition): void {
+function encodeOffsetCommitResponsePartition (
+  writer: Writer,
+  version: number,
+  value: OffsetCommitResponsePartition
+): void {
   const isFlexible = version >= 8
   writer.int32(value.partitionIndex)
   writer.int16(value.errorCode)

@@ -53,7 +53,7 @@ export interface OffsetDeleteResponsePartition {
 }
 
 export function decodeOffsetDeleteRequest (reader: Reader, version: number): OffsetDeleteRequest {
-  if (version < 0 || version > 0) throw new DecodeError(`OffsetDeleteRequest v${version} is not supported`)
+  if (version !== 0) throw new DecodeError(`OffsetDeleteRequest v${version} is not supported`)
   return {
     groupId: reader.string(),
     topics: reader.array(decodeOffsetDeleteRequestTopic, version)
@@ -61,14 +61,14 @@ export function decodeOffsetDeleteRequest (reader: Reader, version: number): Off
 }
 
 export function encodeOffsetDeleteRequest (writer: Writer, version: number, value: OffsetDeleteRequest): void {
-  if (version < 0 || version > 0) throw new RangeError(`OffsetDeleteRequest v${version} is not supported`)
+  if (version !== 0) throw new RangeError(`OffsetDeleteRequest v${version} is not supported`)
   writer.string(value.groupId)
   writer.arrayLength(value.topics)
   for (const item of value.topics) encodeOffsetDeleteRequestTopic(writer, version, item)
 }
 
 export function decodeOffsetDeleteResponse (reader: Reader, version: number): OffsetDeleteResponse {
-  if (version < 0 || version > 0) throw new DecodeError(`OffsetDeleteResponse v${version} is not supported`)
+  if (version !== 0) throw new DecodeError(`OffsetDeleteResponse v${version} is not supported`)
   return {
     errorCode: reader.int16(),
     throttleTimeMs: reader.int32(),
@@ -77,7 +77,7 @@ export function decodeOffsetDeleteResponse (reader: Reader, version: number): Of
 }
 
 export function encodeOffsetDeleteResponse (writer: Writer, version: number, value: OffsetDeleteResponse): void {
-  if (version < 0 || version > 0) throw new RangeError(`OffsetDeleteResponse v${version} is not supported`)
+  if (version !== 0) throw new RangeError(`OffsetDeleteResponse v${version} is not supported`)
   writer.int16(value.errorCode)
   writer.int32(value.throttleTimeMs)
   writer.arrayLength(value.topics)
@@ -119,7 +119,11 @@ function decodeOffsetDeleteRequestPartition (reader: Reader, version: number): O
   }
 }
 
-function encodeOffsetDeleteRequestPartition (writer: Writer, version: number, value: OffsetDeleteRequestPartition): void {
+function encodeOffsetDeleteRequestPartition (
+  writer: Writer,
+  version: number,
+  value: OffsetDeleteRequestPartition
+): void {
   writer.int32(value.partitionIndex)
 }
 
@@ -143,7 +147,11 @@ function decodeOffsetDeleteResponsePartition (reader: Reader, version: number): 
   }
 }
 
-function encodeOffsetDeleteResponsePartition (writer: Writer, version: number, value: OffsetDeleteResponsePartition): void {
+function encodeOffsetDeleteResponsePartition (
+  writer: Writer,
+  version: number,
+  value: OffsetDeleteResponsePartition
+): void {
   writer.int32(value.partitionIndex)
   writer.int16(value.errorCode)
 }

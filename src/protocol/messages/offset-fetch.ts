@@ -324,7 +324,11 @@ function decodeOffsetFetchResponsePartition (reader: Reader, version: number): O
   return value
 }
 
-function encodeOffsetFetchResponsePartition (writer: Writer, version: number, value: OffsetFetchResponsePartition): void {
+function encodeOffsetFetchResponsePartition (
+  writer: Writer,
+  version: number,
+  value: OffsetFetchResponsePartition
+): void {
   const isFlexible = version >= 6
   writer.int32(value.partitionIndex)
   writer.int64(value.committedOffset)
@@ -384,7 +388,11 @@ function decodeOffsetFetchResponsePartitions (reader: Reader, version: number): 
   return value
 }
 
-function encodeOffsetFetchResponsePartitions (writer: Writer, version: number, value: OffsetFetchResponsePartitions): void {
+function encodeOffsetFetchResponsePartitions (
+  writer: Writer,
+  version: number,
+  value: OffsetFetchResponsePartitions
+): void {
   writer.int32(value.partitionIndex)
   writer.int64(value.committedOffset)
   writer.int32(value.committedLeaderEpoch)

@@ -75,7 +75,11 @@ export function decodeOffsetForLeaderEpochRequest (reader: Reader, version: numb
   return value
 }
 
-export function encodeOffsetForLeaderEpochRequest (writer: Writer, version: number, value: OffsetForLeaderEpochRequest): void {
+export function encodeOffsetForLeaderEpochRequest (
+  writer: Writer,
+  version: number,
+  value: OffsetForLeaderEpochRequest
+): void {
   if (version < 0 || version > 4) throw new RangeError(`OffsetForLeaderEpochRequest v${version} is not supported`)
   const isFlexible = version >= 4
   if (version >= 3) writer.int32(value.replicaId)
@@ -102,7 +106,11 @@ export function decodeOffsetForLeaderEpochResponse (reader: Reader, version: num
   return value
 }
 
-export function encodeOffsetForLeaderEpochResponse (writer: Writer, version: number, value: OffsetForLeaderEpochResponse): void {
+export function encodeOffsetForLeaderEpochResponse (
+  writer: Writer,
+  version: number,
+  value: OffsetForLeaderEpochResponse
+): void {
   if (version < 0 || version > 4) throw new RangeError(`OffsetForLeaderEpochResponse v${version} is not supported`)
   const isFlexible = version >= 4
   if (version >= 2) writer.int32(value.throttleTimeMs)

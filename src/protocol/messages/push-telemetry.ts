@@ -31,7 +31,7 @@ export interface PushTelemetryResponse {
 }
 
 export function decodePushTelemetryRequest (reader: Reader, version: number): PushTelemetryRequest {
-  if (version < 0 || version > 0) throw new DecodeError(`PushTelemetryRequest v${version} is not supported`)
+  if (version !== 0) throw new DecodeError(`PushTelemetryRequest v${version} is not supported`)
   const value: PushTelemetryRequest = {
     clientInstanceId: reader.uuid(),
     subscriptionId: reader.int32(),
@@ -44,7 +44,7 @@ export function decodePushTelemetryRequest (reader: Reader, version: number): Pu
 }
 
 export function encodePushTelemetryRequest (writer: Writer, version: number, value: PushTelemetryRequest): void {
-  if (version < 0 || version > 0) throw new RangeError(`PushTelemetryRequest v${version} is not supported`)
+  if (version !== 0) throw new RangeError(`PushTelemetryRequest v${version} is not supported`)
   writer.uuid(value.clientInstanceId)
   writer.int32(value.subscriptionId)
   writer.bool(value.terminating)
@@ -54,7 +54,7 @@ export function encodePushTelemetryRequest (writer: Writer, version: number, val
 }
 
 export function decodePushTelemetryResponse (reader: Reader, version: number): PushTelemetryResponse {
-  if (version < 0 || version > 0) throw new DecodeError(`PushTelemetryResponse v${version} is not supported`)
+  if (version !== 0) throw new DecodeError(`PushTelemetryResponse v${version} is not supported`)
   const value: PushTelemetryResponse = {
     throttleTimeMs: reader.int32(),
     errorCode: reader.int16()
@@ -64,7 +64,7 @@ export function decodePushTelemetryResponse (reader: Reader, version: number): P
 }
 
 export function encodePushTelemetryResponse (writer: Writer, version: number, value: PushTelemetryResponse): void {
-  if (version < 0 || version > 0) throw new RangeError(`PushTelemetryResponse v${version} is not supported`)
+  if (version !== 0) throw new RangeError(`PushTelemetryResponse v${version} is not supported`)
   writer.int32(value.throttleTimeMs)
   writer.int16(value.errorCode)
   writer.uvarint(0)

@@ -53,8 +53,11 @@ export interface PartitionResult {
   startOffset: number
 }
 
-export function decodeReadShareGroupStateSummaryRequest (reader: Reader, version: number): ReadShareGroupStateSummaryRequest {
-  if (version < 0 || version > 0) throw new DecodeError(`ReadShareGroupStateSummaryRequest v${version} is not supported`)
+export function decodeReadShareGroupStateSummaryRequest (
+  reader: Reader,
+  version: number
+): ReadShareGroupStateSummaryRequest {
+  if (version !== 0) throw new DecodeError(`ReadShareGroupStateSummaryRequest v${version} is not supported`)
   const value: ReadShareGroupStateSummaryRequest = {
     groupId: reader.compactString(),
     topics: reader.compactArray(decodeReadStateSummaryData, version)
@@ -63,16 +66,23 @@ export function decodeReadShareGroupStateSummaryRequest (reader: Reader, version
   return value
 }
 
-export function encodeReadShareGroupStateSummaryRequest (writer: Writer, version: number, value: ReadShareGroupStateSummaryRequest): void {
-  if (version < 0 || version > 0) throw new RangeError(`ReadShareGroupStateSummaryRequest v${version} is not supported`)
+export function encodeReadShareGroupStateSummaryRequest (
+  writer: Writer,
+  version: number,
+  value: ReadShareGroupStateSummaryRequest
+): void {
+  if (version !== 0) throw new RangeError(`ReadShareGroupStateSummaryRequest v${version} is not supported`)
   writer.compactString(value.groupId)
   writer.compactArrayLength(value.topics)
   for (const item of value.topics) encodeReadStateSummaryData(writer, version, item)
   writer.uvarint(0)
 }
 
-export function decodeReadShareGroupStateSummaryResponse (reader: Reader, version: number): ReadShareGroupStateSummaryResponse {
-  if (version < 0 || version > 0) throw new DecodeError(`ReadShareGroupStateSummaryResponse v${version} is not supported`)
+export function decodeReadShareGroupStateSummaryResponse (
+  reader: Reader,
+  version: number
+): ReadShareGroupStateSummaryResponse {
+  if (version !== 0) throw new DecodeError(`ReadShareGroupStateSummaryResponse v${version} is not supported`)
   const value: ReadShareGroupStateSummaryResponse = {
     results: reader.compactArray(decodeReadStateSummaryResult, version)
   }
@@ -80,15 +90,22 @@ export function decodeReadShareGroupStateSummaryResponse (reader: Reader, versio
   return value
 }
 
-export function encodeReadShareGroupStateSummaryResponse (writer: Writer, version: number, value: ReadShareGroupStateSummaryResponse): void {
-  if (version < 0 || version > 0) throw new RangeError(`ReadShareGroupStateSummaryResponse v${version} is not supported`)
+export function encodeReadShareGroupStateSummaryResponse (
+  writer: Writer,
+  version: number,
+  value: ReadShareGroupStateSummaryResponse
+): void {
+  if (version !== 0) throw new RangeError(`ReadShareGroupStateSummaryResponse v${version} is not supported`)
   writer.compactArrayLength(value.results)
   for (const item of value.results) encodeReadStateSummaryResult(writer, version, item)
   writer.uvarint(0)
 }
 
 /** ReadShareGroupStateSummary (API key 87): versions, codecs and header versions. */
-export const ReadShareGroupStateSummaryApi: ApiDescriptor<ReadShareGroupStateSummaryRequest, ReadShareGroupStateSummaryResponse> = {
+export const ReadShareGroupStateSummaryApi: ApiDescriptor<
+  ReadShareGroupStateSummaryRequest,
+  ReadShareGroupStateSummaryResponse
+> = {
   apiKey: 87,
   name: 'ReadShareGroupStateSummary',
   minVersion: 0,

@@ -67,7 +67,7 @@ export interface StateBatch {
 }
 
 export function decodeReadShareGroupStateRequest (reader: Reader, version: number): ReadShareGroupStateRequest {
-  if (version < 0 || version > 0) throw new DecodeError(`ReadShareGroupStateRequest v${version} is not supported`)
+  if (version !== 0) throw new DecodeError(`ReadShareGroupStateRequest v${version} is not supported`)
   const value: ReadShareGroupStateRequest = {
     groupId: reader.compactString(),
     topics: reader.compactArray(decodeReadStateData, version)
@@ -76,8 +76,12 @@ export function decodeReadShareGroupStateRequest (reader: Reader, version: numbe
   return value
 }
 
-export function encodeReadShareGroupStateRequest (writer: Writer, version: number, value: ReadShareGroupStateRequest): void {
-  if (version < 0 || version > 0) throw new RangeError(`ReadShareGroupStateRequest v${version} is not supported`)
+export function encodeReadShareGroupStateRequest (
+  writer: Writer,
+  version: number,
+  value: ReadShareGroupStateRequest
+): void {
+  if (version !== 0) throw new RangeError(`ReadShareGroupStateRequest v${version} is not supported`)
   writer.compactString(value.groupId)
   writer.compactArrayLength(value.topics)
   for (const item of value.topics) encodeReadStateData(writer, version, item)
@@ -85,7 +89,7 @@ export function encodeReadShareGroupStateRequest (writer: Writer, version: numbe
 }
 
 export function decodeReadShareGroupStateResponse (reader: Reader, version: number): ReadShareGroupStateResponse {
-  if (version < 0 || version > 0) throw new DecodeError(`ReadShareGroupStateResponse v${version} is not supported`)
+  if (version !== 0) throw new DecodeError(`ReadShareGroupStateResponse v${version} is not supported`)
   const value: ReadShareGroupStateResponse = {
     results: reader.compactArray(decodeReadStateResult, version)
   }
@@ -93,8 +97,12 @@ export function decodeReadShareGroupStateResponse (reader: Reader, version: numb
   return value
 }
 
-export function encodeReadShareGroupStateResponse (writer: Writer, version: number, value: ReadShareGroupStateResponse): void {
-  if (version < 0 || version > 0) throw new RangeError(`ReadShareGroupStateResponse v${version} is not supported`)
+export function encodeReadShareGroupStateResponse (
+  writer: Writer,
+  version: number,
+  value: ReadShareGroupStateResponse
+): void {
+  if (version !== 0) throw new RangeError(`ReadShareGroupStateResponse v${version} is not supported`)
   writer.compactArrayLength(value.results)
   for (const item of value.results) encodeReadStateResult(writer, version, item)
   writer.uvarint(0)

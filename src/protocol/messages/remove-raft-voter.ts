@@ -29,7 +29,7 @@ export interface RemoveRaftVoterResponse {
 }
 
 export function decodeRemoveRaftVoterRequest (reader: Reader, version: number): RemoveRaftVoterRequest {
-  if (version < 0 || version > 0) throw new DecodeError(`RemoveRaftVoterRequest v${version} is not supported`)
+  if (version !== 0) throw new DecodeError(`RemoveRaftVoterRequest v${version} is not supported`)
   const value: RemoveRaftVoterRequest = {
     clusterId: reader.compactNullableString(),
     voterId: reader.int32(),
@@ -40,7 +40,7 @@ export function decodeRemoveRaftVoterRequest (reader: Reader, version: number): 
 }
 
 export function encodeRemoveRaftVoterRequest (writer: Writer, version: number, value: RemoveRaftVoterRequest): void {
-  if (version < 0 || version > 0) throw new RangeError(`RemoveRaftVoterRequest v${version} is not supported`)
+  if (version !== 0) throw new RangeError(`RemoveRaftVoterRequest v${version} is not supported`)
   writer.compactNullableString(value.clusterId)
   writer.int32(value.voterId)
   writer.uuid(value.voterDirectoryId)
@@ -48,7 +48,7 @@ export function encodeRemoveRaftVoterRequest (writer: Writer, version: number, v
 }
 
 export function decodeRemoveRaftVoterResponse (reader: Reader, version: number): RemoveRaftVoterResponse {
-  if (version < 0 || version > 0) throw new DecodeError(`RemoveRaftVoterResponse v${version} is not supported`)
+  if (version !== 0) throw new DecodeError(`RemoveRaftVoterResponse v${version} is not supported`)
   const value: RemoveRaftVoterResponse = {
     throttleTimeMs: reader.int32(),
     errorCode: reader.int16(),
@@ -59,7 +59,7 @@ export function decodeRemoveRaftVoterResponse (reader: Reader, version: number):
 }
 
 export function encodeRemoveRaftVoterResponse (writer: Writer, version: number, value: RemoveRaftVoterResponse): void {
-  if (version < 0 || version > 0) throw new RangeError(`RemoveRaftVoterResponse v${version} is not supported`)
+  if (version !== 0) throw new RangeError(`RemoveRaftVoterResponse v${version} is not supported`)
   writer.int32(value.throttleTimeMs)
   writer.int16(value.errorCode)
   writer.compactNullableString(value.errorMessage)

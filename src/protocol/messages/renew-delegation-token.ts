@@ -37,7 +37,11 @@ export function decodeRenewDelegationTokenRequest (reader: Reader, version: numb
   return value
 }
 
-export function encodeRenewDelegationTokenRequest (writer: Writer, version: number, value: RenewDelegationTokenRequest): void {
+export function encodeRenewDelegationTokenRequest (
+  writer: Writer,
+  version: number,
+  value: RenewDelegationTokenRequest
+): void {
   if (version < 0 || version > 2) throw new RangeError(`RenewDelegationTokenRequest v${version} is not supported`)
   const isFlexible = version >= 2
   if (isFlexible) {
@@ -61,7 +65,11 @@ export function decodeRenewDelegationTokenResponse (reader: Reader, version: num
   return value
 }
 
-export function encodeRenewDelegationTokenResponse (writer: Writer, version: number, value: RenewDelegationTokenResponse): void {
+export function encodeRenewDelegationTokenResponse (
+  writer: Writer,
+  version: number,
+  value: RenewDelegationTokenResponse
+): void {
   if (version < 0 || version > 2) throw new RangeError(`RenewDelegationTokenResponse v${version} is not supported`)
   const isFlexible = version >= 2
   writer.int16(value.errorCode)

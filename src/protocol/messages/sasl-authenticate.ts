@@ -60,7 +60,11 @@ export function decodeSaslAuthenticateResponse (reader: Reader, version: number)
   return value
 }
 
-export function encodeSaslAuthenticateResponse (writer: Writer, version: number, value: SaslAuthenticateResponse): void {
+export function encodeSaslAuthenticateResponse (
+  writer: Writer,
+  version: number,
+  value: SaslAuthenticateResponse
+): void {
   if (version < 0 || version > 2) throw new RangeError(`SaslAuthenticateResponse v${version} is not supported`)
   const isFlexible = version >= 2
   writer.int16(value.errorCode)

@@ -97,7 +97,7 @@ export interface NodeEndpoint {
 }
 
 export function decodeShareAcknowledgeRequest (reader: Reader, version: number): ShareAcknowledgeRequest {
-  if (version < 0 || version > 0) throw new DecodeError(`ShareAcknowledgeRequest v${version} is not supported`)
+  if (version !== 0) throw new DecodeError(`ShareAcknowledgeRequest v${version} is not supported`)
   const value: ShareAcknowledgeRequest = {
     groupId: reader.compactNullableString(),
     memberId: reader.compactNullableString(),
@@ -109,7 +109,7 @@ export function decodeShareAcknowledgeRequest (reader: Reader, version: number):
 }
 
 export function encodeShareAcknowledgeRequest (writer: Writer, version: number, value: ShareAcknowledgeRequest): void {
-  if (version < 0 || version > 0) throw new RangeError(`ShareAcknowledgeRequest v${version} is not supported`)
+  if (version !== 0) throw new RangeError(`ShareAcknowledgeRequest v${version} is not supported`)
   writer.compactNullableString(value.groupId)
   writer.compactNullableString(value.memberId)
   writer.int32(value.shareSessionEpoch)
@@ -119,7 +119,7 @@ export function encodeShareAcknowledgeRequest (writer: Writer, version: number, 
 }
 
 export function decodeShareAcknowledgeResponse (reader: Reader, version: number): ShareAcknowledgeResponse {
-  if (version < 0 || version > 0) throw new DecodeError(`ShareAcknowledgeResponse v${version} is not supported`)
+  if (version !== 0) throw new DecodeError(`ShareAcknowledgeResponse v${version} is not supported`)
   const value: ShareAcknowledgeResponse = {
     throttleTimeMs: reader.int32(),
     errorCode: reader.int16(),
@@ -131,8 +131,12 @@ export function decodeShareAcknowledgeResponse (reader: Reader, version: number)
   return value
 }
 
-export function encodeShareAcknowledgeResponse (writer: Writer, version: number, value: ShareAcknowledgeResponse): void {
-  if (version < 0 || version > 0) throw new RangeError(`ShareAcknowledgeResponse v${version} is not supported`)
+export function encodeShareAcknowledgeResponse (
+  writer: Writer,
+  version: number,
+  value: ShareAcknowledgeResponse
+): void {
+  if (version !== 0) throw new RangeError(`ShareAcknowledgeResponse v${version} is not supported`)
   writer.int32(value.throttleTimeMs)
   writer.int16(value.errorCode)
   writer.compactNullableString(value.errorMessage)
@@ -218,7 +222,11 @@ function decodeShareAcknowledgeTopicResponse (reader: Reader, version: number): 
   return value
 }
 
-function encodeShareAcknowledgeTopicResponse (writer: Writer, version: number, value: ShareAcknowledgeTopicResponse): void {
+function encodeShareAcknowledgeTopicResponse (
+  writer: Writer,
+  version: number,
+  value: ShareAcknowledgeTopicResponse
+): void {
   writer.uuid(value.topicId)
   writer.compactArrayLength(value.partitions)
   for (const item of value.partitions) encodePartitionData(writer, version, item)

@@ -134,7 +134,7 @@ export interface NodeEndpoint {
 }
 
 export function decodeShareFetchRequest (reader: Reader, version: number): ShareFetchRequest {
-  if (version < 0 || version > 0) throw new DecodeError(`ShareFetchRequest v${version} is not supported`)
+  if (version !== 0) throw new DecodeError(`ShareFetchRequest v${version} is not supported`)
   const value: ShareFetchRequest = {
     groupId: reader.compactNullableString(),
     memberId: reader.compactNullableString(),
@@ -150,7 +150,7 @@ export function decodeShareFetchRequest (reader: Reader, version: number): Share
 }
 
 export function encodeShareFetchRequest (writer: Writer, version: number, value: ShareFetchRequest): void {
-  if (version < 0 || version > 0) throw new RangeError(`ShareFetchRequest v${version} is not supported`)
+  if (version !== 0) throw new RangeError(`ShareFetchRequest v${version} is not supported`)
   writer.compactNullableString(value.groupId)
   writer.compactNullableString(value.memberId)
   writer.int32(value.shareSessionEpoch)
@@ -165,7 +165,7 @@ export function encodeShareFetchRequest (writer: Writer, version: number, value:
 }
 
 export function decodeShareFetchResponse (reader: Reader, version: number): ShareFetchResponse {
-  if (version < 0 || version > 0) throw new DecodeError(`ShareFetchResponse v${version} is not supported`)
+  if (version !== 0) throw new DecodeError(`ShareFetchResponse v${version} is not supported`)
   const value: ShareFetchResponse = {
     throttleTimeMs: reader.int32(),
     errorCode: reader.int16(),
@@ -177,8 +177,12 @@ export function decodeShareFetchResponse (reader: Reader, version: number): Shar
   return value
 }
 
-export function encodeShareFetchResponse (writer: Writer, version: number, value: ShareFetchResponse<RecordsInput>): void {
-  if (version < 0 || version > 0) throw new RangeError(`ShareFetchResponse v${version} is not supported`)
+export function encodeShareFetchResponse (
+  writer: Writer,
+  version: number,
+  value: ShareFetchResponse<RecordsInput>
+): void {
+  if (version !== 0) throw new RangeError(`ShareFetchResponse v${version} is not supported`)
   writer.int32(value.throttleTimeMs)
   writer.int16(value.errorCode)
   writer.compactNullableString(value.errorMessage)
@@ -282,7 +286,11 @@ function decodeShareFetchableTopicResponse (reader: Reader, version: number): Sh
   return value
 }
 
-function encodeShareFetchableTopicResponse (writer: Writer, version: number, value: ShareFetchableTopicResponse<RecordsInput>): void {
+function encodeShareFetchableTopicResponse (
+  writer: Writer,
+  version: number,
+  value: ShareFetchableTopicResponse<RecordsInput>
+): void {
   writer.uuid(value.topicId)
   writer.compactArrayLength(value.partitions)
   for (const item of value.partitions) encodePartitionData(writer, version, item)

@@ -77,7 +77,7 @@ export interface TopicPartitions {
 }
 
 export function decodeShareGroupDescribeRequest (reader: Reader, version: number): ShareGroupDescribeRequest {
-  if (version < 0 || version > 0) throw new DecodeError(`ShareGroupDescribeRequest v${version} is not supported`)
+  if (version !== 0) throw new DecodeError(`ShareGroupDescribeRequest v${version} is not supported`)
   const value: ShareGroupDescribeRequest = {
     groupIds: reader.compactArray(readCompactString),
     includeAuthorizedOperations: reader.bool()
@@ -86,8 +86,12 @@ export function decodeShareGroupDescribeRequest (reader: Reader, version: number
   return value
 }
 
-export function encodeShareGroupDescribeRequest (writer: Writer, version: number, value: ShareGroupDescribeRequest): void {
-  if (version < 0 || version > 0) throw new RangeError(`ShareGroupDescribeRequest v${version} is not supported`)
+export function encodeShareGroupDescribeRequest (
+  writer: Writer,
+  version: number,
+  value: ShareGroupDescribeRequest
+): void {
+  if (version !== 0) throw new RangeError(`ShareGroupDescribeRequest v${version} is not supported`)
   writer.compactArrayLength(value.groupIds)
   for (const item of value.groupIds) writer.compactString(item)
   writer.bool(value.includeAuthorizedOperations)
@@ -95,7 +99,7 @@ export function encodeShareGroupDescribeRequest (writer: Writer, version: number
 }
 
 export function decodeShareGroupDescribeResponse (reader: Reader, version: number): ShareGroupDescribeResponse {
-  if (version < 0 || version > 0) throw new DecodeError(`ShareGroupDescribeResponse v${version} is not supported`)
+  if (version !== 0) throw new DecodeError(`ShareGroupDescribeResponse v${version} is not supported`)
   const value: ShareGroupDescribeResponse = {
     throttleTimeMs: reader.int32(),
     groups: reader.compactArray(decodeDescribedGroup, version)
@@ -104,8 +108,12 @@ export function decodeShareGroupDescribeResponse (reader: Reader, version: numbe
   return value
 }
 
-export function encodeShareGroupDescribeResponse (writer: Writer, version: number, value: ShareGroupDescribeResponse): void {
-  if (version < 0 || version > 0) throw new RangeError(`ShareGroupDescribeResponse v${version} is not supported`)
+export function encodeShareGroupDescribeResponse (
+  writer: Writer,
+  version: number,
+  value: ShareGroupDescribeResponse
+): void {
+  if (version !== 0) throw new RangeError(`ShareGroupDescribeResponse v${version} is not supported`)
   writer.int32(value.throttleTimeMs)
   writer.compactArrayLength(value.groups)
   for (const item of value.groups) encodeDescribedGroup(writer, version, item)

@@ -62,7 +62,7 @@ export interface TopicPartitions {
 }
 
 export function decodeShareGroupHeartbeatRequest (reader: Reader, version: number): ShareGroupHeartbeatRequest {
-  if (version < 0 || version > 0) throw new DecodeError(`ShareGroupHeartbeatRequest v${version} is not supported`)
+  if (version !== 0) throw new DecodeError(`ShareGroupHeartbeatRequest v${version} is not supported`)
   const value: ShareGroupHeartbeatRequest = {
     groupId: reader.compactString(),
     memberId: reader.compactString(),
@@ -74,8 +74,12 @@ export function decodeShareGroupHeartbeatRequest (reader: Reader, version: numbe
   return value
 }
 
-export function encodeShareGroupHeartbeatRequest (writer: Writer, version: number, value: ShareGroupHeartbeatRequest): void {
-  if (version < 0 || version > 0) throw new RangeError(`ShareGroupHeartbeatRequest v${version} is not supported`)
+export function encodeShareGroupHeartbeatRequest (
+  writer: Writer,
+  version: number,
+  value: ShareGroupHeartbeatRequest
+): void {
+  if (version !== 0) throw new RangeError(`ShareGroupHeartbeatRequest v${version} is not supported`)
   writer.compactString(value.groupId)
   writer.compactString(value.memberId)
   writer.int32(value.memberEpoch)
@@ -88,7 +92,7 @@ export function encodeShareGroupHeartbeatRequest (writer: Writer, version: numbe
 }
 
 export function decodeShareGroupHeartbeatResponse (reader: Reader, version: number): ShareGroupHeartbeatResponse {
-  if (version < 0 || version > 0) throw new DecodeError(`ShareGroupHeartbeatResponse v${version} is not supported`)
+  if (version !== 0) throw new DecodeError(`ShareGroupHeartbeatResponse v${version} is not supported`)
   const value: ShareGroupHeartbeatResponse = {
     throttleTimeMs: reader.int32(),
     errorCode: reader.int16(),
@@ -102,8 +106,12 @@ export function decodeShareGroupHeartbeatResponse (reader: Reader, version: numb
   return value
 }
 
-export function encodeShareGroupHeartbeatResponse (writer: Writer, version: number, value: ShareGroupHeartbeatResponse): void {
-  if (version < 0 || version > 0) throw new RangeError(`ShareGroupHeartbeatResponse v${version} is not supported`)
+export function encodeShareGroupHeartbeatResponse (
+  writer: Writer,
+  version: number,
+  value: ShareGroupHeartbeatResponse
+): void {
+  if (version !== 0) throw new RangeError(`ShareGroupHeartbeatResponse v${version} is not supported`)
   writer.int32(value.throttleTimeMs)
   writer.int16(value.errorCode)
   writer.compactNullableString(value.errorMessage)

@@ -11,7 +11,7 @@ export interface SnapshotFooterRecord {
 }
 
 export function decodeSnapshotFooterRecord (reader: Reader, version: number): SnapshotFooterRecord {
-  if (version < 0 || version > 0) throw new DecodeError(`SnapshotFooterRecord v${version} is not supported`)
+  if (version !== 0) throw new DecodeError(`SnapshotFooterRecord v${version} is not supported`)
   const value: SnapshotFooterRecord = {
     version: reader.int16()
   }
@@ -20,7 +20,7 @@ export function decodeSnapshotFooterRecord (reader: Reader, version: number): Sn
 }
 
 export function encodeSnapshotFooterRecord (writer: Writer, version: number, value: SnapshotFooterRecord): void {
-  if (version < 0 || version > 0) throw new RangeError(`SnapshotFooterRecord v${version} is not supported`)
+  if (version !== 0) throw new RangeError(`SnapshotFooterRecord v${version} is not supported`)
   writer.int16(value.version)
   writer.uvarint(0)
 }

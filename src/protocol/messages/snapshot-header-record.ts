@@ -13,7 +13,7 @@ export interface SnapshotHeaderRecord {
 }
 
 export function decodeSnapshotHeaderRecord (reader: Reader, version: number): SnapshotHeaderRecord {
-  if (version < 0 || version > 0) throw new DecodeError(`SnapshotHeaderRecord v${version} is not supported`)
+  if (version !== 0) throw new DecodeError(`SnapshotHeaderRecord v${version} is not supported`)
   const value: SnapshotHeaderRecord = {
     version: reader.int16(),
     lastContainedLogTimestamp: reader.int64()
@@ -23,7 +23,7 @@ export function decodeSnapshotHeaderRecord (reader: Reader, version: number): Sn
 }
 
 export function encodeSnapshotHeaderRecord (writer: Writer, version: number, value: SnapshotHeaderRecord): void {
-  if (version < 0 || version > 0) throw new RangeError(`SnapshotHeaderRecord v${version} is not supported`)
+  if (version !== 0) throw new RangeError(`SnapshotHeaderRecord v${version} is not supported`)
   writer.int16(value.version)
   writer.int64(value.lastContainedLogTimestamp)
   writer.uvarint(0)

@@ -199,7 +199,11 @@ function decodeTxnOffsetCommitRequestPartition (reader: Reader, version: number)
   return value
 }
 
-function encodeTxnOffsetCommitRequestPartition (writer: Writer, version: number, value: TxnOffsetCommitRequestPartition): void {
+function encodeTxnOffsetCommitRequestPartition (
+  writer: Writer,
+  version: number,
+  value: TxnOffsetCommitRequestPartition
+): void {
   const isFlexible = version >= 3
   writer.int32(value.partitionIndex)
   writer.int64(value.committedOffset)
@@ -224,7 +228,11 @@ function decodeTxnOffsetCommitResponseTopic (reader: Reader, version: number): T
   return value
 }
 
-function encodeTxnOffsetCommitResponseTopic (writer: Writer, version: number, value: TxnOffsetCommitResponseTopic): void {
+function encodeTxnOffsetCommitResponseTopic (
+  writer: Writer,
+  version: number,
+  value: TxnOffsetCommitResponseTopic
+): void {
   const isFlexible = version >= 3
   if (isFlexible) {
     writer.compactString(value.name)
@@ -251,7 +259,11 @@ function decodeTxnOffsetCommitResponsePartition (reader: Reader, version: number
   return value
 }
 
-function encodeTxnOffsetCommitResponsePartition (writer: Writer, version: number, value: TxnOffsetCommitResponsePartition): void {
+function encodeTxnOffsetCommitResponsePartition (
+  writer: Writer,
+  version: number,
+  value: TxnOffsetCommitResponsePartition
+): void {
   const isFlexible = version >= 3
   writer.int32(value.partitionIndex)
   writer.int16(value.errorCode)

@@ -25,7 +25,7 @@ export interface UnregisterBrokerResponse {
 }
 
 export function decodeUnregisterBrokerRequest (reader: Reader, version: number): UnregisterBrokerRequest {
-  if (version < 0 || version > 0) throw new DecodeError(`UnregisterBrokerRequest v${version} is not supported`)
+  if (version !== 0) throw new DecodeError(`UnregisterBrokerRequest v${version} is not supported`)
   const value: UnregisterBrokerRequest = {
     brokerId: reader.int32()
   }
@@ -34,13 +34,13 @@ export function decodeUnregisterBrokerRequest (reader: Reader, version: number):
 }
 
 export function encodeUnregisterBrokerRequest (writer: Writer, version: number, value: UnregisterBrokerRequest): void {
-  if (version < 0 || version > 0) throw new RangeError(`UnregisterBrokerRequest v${version} is not supported`)
+  if (version !== 0) throw new RangeError(`UnregisterBrokerRequest v${version} is not supported`)
   writer.int32(value.brokerId)
   writer.uvarint(0)
 }
 
 export function decodeUnregisterBrokerResponse (reader: Reader, version: number): UnregisterBrokerResponse {
-  if (version < 0 || version > 0) throw new DecodeError(`UnregisterBrokerResponse v${version} is not supported`)
+  if (version !== 0) throw new DecodeError(`UnregisterBrokerResponse v${version} is not supported`)
   const value: UnregisterBrokerResponse = {
     throttleTimeMs: reader.int32(),
     errorCode: reader.int16(),
@@ -50,8 +50,12 @@ export function decodeUnregisterBrokerResponse (reader: Reader, version: number)
   return value
 }
 
-export function encodeUnregisterBrokerResponse (writer: Writer, version: number, value: UnregisterBrokerResponse): void {
-  if (version < 0 || version > 0) throw new RangeError(`UnregisterBrokerResponse v${version} is not supported`)
+export function encodeUnregisterBrokerResponse (
+  writer: Writer,
+  version: number,
+  value: UnregisterBrokerResponse
+): void {
+  if (version !== 0) throw new RangeError(`UnregisterBrokerResponse v${version} is not supported`)
   writer.int32(value.throttleTimeMs)
   writer.int16(value.errorCode)
   writer.compactNullableString(value.errorMessage)

@@ -209,7 +209,11 @@ function decodeUpdateMetadataPartitionState (reader: Reader, version: number): U
   return value
 }
 
-function encodeUpdateMetadataPartitionState (writer: Writer, version: number, value: UpdateMetadataPartitionState): void {
+function encodeUpdateMetadataPartitionState (
+  writer: Writer,
+  version: number,
+  value: UpdateMetadataPartitionState
+): void {
   const isFlexible = version >= 6
   if (version <= 4) writer.string(value.topicName)
   writer.int32(value.partitionIndex)

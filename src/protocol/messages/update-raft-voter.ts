@@ -62,7 +62,7 @@ export interface CurrentLeader {
 }
 
 export function decodeUpdateRaftVoterRequest (reader: Reader, version: number): UpdateRaftVoterRequest {
-  if (version < 0 || version > 0) throw new DecodeError(`UpdateRaftVoterRequest v${version} is not supported`)
+  if (version !== 0) throw new DecodeError(`UpdateRaftVoterRequest v${version} is not supported`)
   const value: UpdateRaftVoterRequest = {
     clusterId: reader.compactNullableString(),
     currentLeaderEpoch: reader.int32(),
@@ -76,7 +76,7 @@ export function decodeUpdateRaftVoterRequest (reader: Reader, version: number): 
 }
 
 export function encodeUpdateRaftVoterRequest (writer: Writer, version: number, value: UpdateRaftVoterRequest): void {
-  if (version < 0 || version > 0) throw new RangeError(`UpdateRaftVoterRequest v${version} is not supported`)
+  if (version !== 0) throw new RangeError(`UpdateRaftVoterRequest v${version} is not supported`)
   writer.compactNullableString(value.clusterId)
   writer.int32(value.currentLeaderEpoch)
   writer.int32(value.voterId)
@@ -88,7 +88,7 @@ export function encodeUpdateRaftVoterRequest (writer: Writer, version: number, v
 }
 
 export function decodeUpdateRaftVoterResponse (reader: Reader, version: number): UpdateRaftVoterResponse {
-  if (version < 0 || version > 0) throw new DecodeError(`UpdateRaftVoterResponse v${version} is not supported`)
+  if (version !== 0) throw new DecodeError(`UpdateRaftVoterResponse v${version} is not supported`)
   const value: UpdateRaftVoterResponse = {
     throttleTimeMs: reader.int32(),
     errorCode: reader.int16(),
@@ -106,7 +106,7 @@ export function decodeUpdateRaftVoterResponse (reader: Reader, version: number):
 }
 
 export function encodeUpdateRaftVoterResponse (writer: Writer, version: number, value: UpdateRaftVoterResponse): void {
-  if (version < 0 || version > 0) throw new RangeError(`UpdateRaftVoterResponse v${version} is not supported`)
+  if (version !== 0) throw new RangeError(`UpdateRaftVoterResponse v${version} is not supported`)
   writer.int32(value.throttleTimeMs)
   writer.int16(value.errorCode)
   const tag0Value = value.currentLeader

@@ -40,7 +40,7 @@ export interface KRaftVersionFeature {
 }
 
 export function decodeVotersRecord (reader: Reader, version: number): VotersRecord {
-  if (version < 0 || version > 0) throw new DecodeError(`VotersRecord v${version} is not supported`)
+  if (version !== 0) throw new DecodeError(`VotersRecord v${version} is not supported`)
   const value: VotersRecord = {
     version: reader.int16(),
     voters: reader.compactArray(decodeVoter, version)
@@ -50,7 +50,7 @@ export function decodeVotersRecord (reader: Reader, version: number): VotersReco
 }
 
 export function encodeVotersRecord (writer: Writer, version: number, value: VotersRecord): void {
-  if (version < 0 || version > 0) throw new RangeError(`VotersRecord v${version} is not supported`)
+  if (version !== 0) throw new RangeError(`VotersRecord v${version} is not supported`)
   writer.int16(value.version)
   writer.compactArrayLength(value.voters)
   for (const item of value.voters) encodeVoter(writer, version, item)

@@ -67,7 +67,7 @@ export interface PartitionResult {
 }
 
 export function decodeWriteShareGroupStateRequest (reader: Reader, version: number): WriteShareGroupStateRequest {
-  if (version < 0 || version > 0) throw new DecodeError(`WriteShareGroupStateRequest v${version} is not supported`)
+  if (version !== 0) throw new DecodeError(`WriteShareGroupStateRequest v${version} is not supported`)
   const value: WriteShareGroupStateRequest = {
     groupId: reader.compactString(),
     topics: reader.compactArray(decodeWriteStateData, version)
@@ -76,8 +76,12 @@ export function decodeWriteShareGroupStateRequest (reader: Reader, version: numb
   return value
 }
 
-export function encodeWriteShareGroupStateRequest (writer: Writer, version: number, value: WriteShareGroupStateRequest): void {
-  if (version < 0 || version > 0) throw new RangeError(`WriteShareGroupStateRequest v${version} is not supported`)
+export function encodeWriteShareGroupStateRequest (
+  writer: Writer,
+  version: number,
+  value: WriteShareGroupStateRequest
+): void {
+  if (version !== 0) throw new RangeError(`WriteShareGroupStateRequest v${version} is not supported`)
   writer.compactString(value.groupId)
   writer.compactArrayLength(value.topics)
   for (const item of value.topics) encodeWriteStateData(writer, version, item)
@@ -85,7 +89,7 @@ export function encodeWriteShareGroupStateRequest (writer: Writer, version: numb
 }
 
 export function decodeWriteShareGroupStateResponse (reader: Reader, version: number): WriteShareGroupStateResponse {
-  if (version < 0 || version > 0) throw new DecodeError(`WriteShareGroupStateResponse v${version} is not supported`)
+  if (version !== 0) throw new DecodeError(`WriteShareGroupStateResponse v${version} is not supported`)
   const value: WriteShareGroupStateResponse = {
     results: reader.compactArray(decodeWriteStateResult, version)
   }
@@ -93,8 +97,12 @@ export function decodeWriteShareGroupStateResponse (reader: Reader, version: num
   return value
 }
 
-export function encodeWriteShareGroupStateResponse (writer: Writer, version: number, value: WriteShareGroupStateResponse): void {
-  if (version < 0 || version > 0) throw new RangeError(`WriteShareGroupStateResponse v${version} is not supported`)
+export function encodeWriteShareGroupStateResponse (
+  writer: Writer,
+  version: number,
+  value: WriteShareGroupStateResponse
+): void {
+  if (version !== 0) throw new RangeError(`WriteShareGroupStateResponse v${version} is not supported`)
   writer.compactArrayLength(value.results)
   for (const item of value.results) encodeWriteStateResult(writer, version, item)
   writer.uvarint(0)

@@ -219,7 +219,11 @@ function decodeWritableTxnMarkerTopicResult (reader: Reader, version: number): W
   return value
 }
 
-function encodeWritableTxnMarkerTopicResult (writer: Writer, version: number, value: WritableTxnMarkerTopicResult): void {
+function encodeWritableTxnMarkerTopicResult (
+  writer: Writer,
+  version: number,
+  value: WritableTxnMarkerTopicResult
+): void {
   const isFlexible = version >= 1
   if (isFlexible) {
     writer.compactString(value.name)
@@ -246,7 +250,11 @@ function decodeWritableTxnMarkerPartitionResult (reader: Reader, version: number
   return value
 }
 
-function encodeWritableTxnMarkerPartitionResult (writer: Writer, version: number, value: WritableTxnMarkerPartitionResult): void {
+function encodeWritableTxnMarkerPartitionResult (
+  writer: Writer,
+  version: number,
+  value: WritableTxnMarkerPartitionResult
+): void {
   const isFlexible = version >= 1
   writer.int32(value.partitionIndex)
   writer.int16(value.errorCode)

@@ -124,14 +124,30 @@ export class Reader {
     throw new DecodeError(`varlong at offset ${this.offset} is longer than 10 bytes`)
   }
 
-  /** Zigzag-encoded signed varlong (an int64), as a number. */
+  /** Zigzag-encoded signed varlong (an int64), as a number: exact within 2^53, rounded beyond. */
   varlong (): number {
-    const zigzag = this.uvarlong()
-    if (zigzag <= 0xffffffff) return (zigzag >>> 1) ^ -(zigzag & 1)
-    // Beyond 32 bits the low bit decides the sign; halving is exact below 2^53.
-    const isNegative = zigzag % 2 === 1
-    const half = Math.floor(zigzag / 2)
-    return isNegative ? -half - 1 : half
+    const buffer = this.buffer
+    let offset = this.offset
+    // Accumulate zigzag >> 1 directly, so every safe integer decodes exactly.
+    let half = 0
+    let isNegative = false
+    for (let shift = 0; shift < 70; shift += 7) {
+      if (offset >= buffer.length) throw new DecodeError(`truncated varlong at offset ${this.offset}`)
+      const byte = buffer[offset++] as number
+      if (shift === 63 && byte > 0x01) throw new DecodeError(`varlong at offset ${this.offset} overflows 64 bits`)
+      const bits = byte & 0x7f
+      if (shift === 0) {
+        isNegative = (bits & 1) === 1
+        half = bits >>> 1
+      } else {
+        half += bits * 2 ** (shift - 1)
+      }
+      if (byte < 0x80) {
+        this.offset = offset
+        return isNegative ? -half - 1 : half
+      }
+    }
+    throw new DecodeError(`varlong at offset ${this.offset} is longer than 10 bytes`)
   }
 
   #utf8 (length: number, what: string): string {

@@ -31,7 +31,10 @@ export class Writer {
     return this.#chunksLength + this.#offset - this.#start
   }
 
-  /** Makes room for `byteCount` more bytes in the scratch buffer and returns the write offset. */
+  /**
+   * Makes room for `byteCount` more bytes in the scratch buffer and returns the write offset.
+   * Call it before reading this.#scratch: it may switch to a new scratch buffer.
+   */
   #reserve (byteCount: number): number {
     if (this.#offset + byteCount > this.#scratch.length) {
       this.#closeSlice()
@@ -53,15 +56,18 @@ export class Writer {
   }
 
   int8 (value: number): void {
-    this.#scratch.writeInt8(value, this.#reserve(1))
+    const offset = this.#reserve(1)
+    this.#scratch.writeInt8(value, offset)
   }
 
   int16 (value: number): void {
-    this.#scratch.writeInt16BE(value, this.#reserve(2))
+    const offset = this.#reserve(2)
+    this.#scratch.writeInt16BE(value, offset)
   }
 
   int32 (value: number): void {
-    this.#scratch.writeInt32BE(value, this.#reserve(4))
+    const offset = this.#reserve(4)
+    this.#scratch.writeInt32BE(value, offset)
   }
 
   /** int64 from a number; fractions are truncated, values beyond 2^53 go through BigInt. */
@@ -77,19 +83,23 @@ export class Writer {
   }
 
   uint16 (value: number): void {
-    this.#scratch.writeUInt16BE(value, this.#reserve(2))
+    const offset = this.#reserve(2)
+    this.#scratch.writeUInt16BE(value, offset)
   }
 
   uint32 (value: number): void {
-    this.#scratch.writeUInt32BE(value, this.#reserve(4))
+    const offset = this.#reserve(4)
+    this.#scratch.writeUInt32BE(value, offset)
   }
 
   float64 (value: number): void {
-    this.#scratch.writeDoubleBE(value, this.#reserve(8))
+    const offset = this.#reserve(8)
+    this.#scratch.writeDoubleBE(value, offset)
   }
 
   bool (value: boolean): void {
-    this.#scratch[this.#reserve(1)] = value ? 1 : 0
+    const offset = this.#reserve(1)
+    this.#scratch[offset] = value ? 1 : 0
   }
 
   /** A uuid in dashed form (either case). */
@@ -107,12 +117,13 @@ export class Writer {
   /** Unsigned varint of a uint32. */
   uvarint (value: number): void {
     if (value < 0x80 && value >= 0) {
-      this.#scratch[this.#reserve(1)] = value
+      const offset = this.#reserve(1)
+      this.#scratch[offset] = value
       return
     }
     if (value < 0 || value > 0xffffffff || !Number.isInteger(value)) throw new RangeError(`uvarint out of range: ${value}`)
-    const scratch = this.#scratch
     let offset = this.#reserve(5)
+    const scratch = this.#scratch
     let remaining = value
     while (remaining >= 0x80) {
       scratch[offset++] = (remaining & 0x7f) | 0x80
@@ -130,8 +141,8 @@ export class Writer {
   /** Unsigned varint of up to 64 bits, from a number (exact up to 2^53). */
   uvarlong (value: number): void {
     if (value < 0 || !Number.isInteger(value)) throw new RangeError(`uvarlong out of range: ${value}`)
-    const scratch = this.#scratch
     let offset = this.#reserve(10)
+    const scratch = this.#scratch
     let remaining = value
     while (remaining >= 0x80) {
       scratch[offset++] = (remaining % 128) | 0x80
@@ -145,8 +156,20 @@ export class Writer {
   varlong (value: number): void {
     if (value >= -0x40000000 && value < 0x40000000) {
       this.uvarint(((value << 1) ^ (value >> 31)) >>> 0)
-    } else {
+    } else if (value > -(2 ** 52) && value < 2 ** 52) {
       this.uvarlong(value >= 0 ? value * 2 : -value * 2 - 1)
+    } else {
+      // The zigzag form would not be exact as a double: go through BigInt.
+      const signed = BigInt.asIntN(64, BigInt(Math.trunc(value)))
+      let zigzag = BigInt.asUintN(64, (signed << 1n) ^ (signed >> 63n))
+      let offset = this.#reserve(10)
+      const scratch = this.#scratch
+      while (zigzag >= 0x80n) {
+        scratch[offset++] = Number(zigzag & 0x7fn) | 0x80
+        zigzag >>= 7n
+      }
+      scratch[offset++] = Number(zigzag)
+      this.#offset = offset
     }
   }
 
@@ -163,7 +186,8 @@ export class Writer {
     if (byteCount > 0x7fff) throw new RangeError(`string of ${byteCount} bytes is longer than 32767`)
     if (isCompact) this.uvarint(byteCount + 1)
     else this.int16(byteCount)
-    this.#scratch.write(value, this.#reserve(byteCount), byteCount, 'utf8')
+    const offset = this.#reserve(byteCount)
+    this.#scratch.write(value, offset, byteCount, 'utf8')
   }
 
   string (value: string): void {
@@ -180,13 +204,14 @@ export class Writer {
   }
 
   compactNullableString (value: string | null): void {
-    if (value === null) this.#scratch[this.#reserve(1)] = 0
+    if (value === null) this.uvarint(0)
     else this.#utf8(value, true)
   }
 
   /** Copies small buffers into the scratch buffer. */
   raw (value: Buffer): void {
-    value.copy(this.#scratch, this.#reserve(value.length))
+    const offset = this.#reserve(value.length)
+    value.copy(this.#scratch, offset)
   }
 
   bytes (value: Buffer): void {

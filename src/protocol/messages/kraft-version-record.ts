@@ -13,7 +13,7 @@ export interface KRaftVersionRecord {
 }
 
 export function decodeKRaftVersionRecord (reader: Reader, version: number): KRaftVersionRecord {
-  if (version < 0 || version > 0) throw new DecodeError(`KRaftVersionRecord v${version} is not supported`)
+  if (version !== 0) throw new DecodeError(`KRaftVersionRecord v${version} is not supported`)
   const value: KRaftVersionRecord = {
     version: reader.int16(),
     kRaftVersion: reader.int16()
@@ -23,7 +23,7 @@ export function decodeKRaftVersionRecord (reader: Reader, version: number): KRaf
 }
 
 export function encodeKRaftVersionRecord (writer: Writer, version: number, value: KRaftVersionRecord): void {
-  if (version < 0 || version > 0) throw new RangeError(`KRaftVersionRecord v${version} is not supported`)
+  if (version !== 0) throw new RangeError(`KRaftVersionRecord v${version} is not supported`)
   writer.int16(value.version)
   writer.int16(value.kRaftVersion)
   writer.uvarint(0)
