@@ -24,6 +24,11 @@ export interface SkiffConfig {
     /** Largest record batch (max.message.bytes cap, 8 MiB). */
     maxMessageBytes: number
     partitionsPerCluster: number
+    /**
+     * Partitions of a topic created with numPartitions -1 (the broker's num.partitions). MSK
+     * Serverless documents no default; 1 is Kafka's and MSK provisioned's.
+     */
+    defaultPartitions: number
     /** Cap on retention.ms (24 h unless the operator raises it). */
     maxRetentionMs: number
     /** Largest fetch response (55 MiB). */
@@ -53,6 +58,7 @@ export function defaultConfig (): SkiffConfig {
       maxRequestBytes: 100 * MiB,
       maxMessageBytes: 8 * MiB,
       partitionsPerCluster: 120,
+      defaultPartitions: 1,
       maxRetentionMs: 24 * 60 * 60 * 1000,
       maxFetchBytes: 55 * MiB,
       maxInFlightRequests: 32
@@ -110,5 +116,6 @@ function validate (config: SkiffConfig): void {
   if (!(config.flush.ms >= 0)) problems.push('flush.ms must be >= 0')
   if (!(config.flush.bytes > 0)) problems.push('flush.bytes must be > 0')
   if (config.limits.maxMessageBytes > config.limits.maxRequestBytes) problems.push('maxMessageBytes exceeds maxRequestBytes')
+  if (!Number.isInteger(config.limits.defaultPartitions) || config.limits.defaultPartitions < 1) problems.push('defaultPartitions must be an integer >= 1')
   if (problems.length > 0) throw new Error(`invalid configuration: ${problems.join('; ')}`)
 }

@@ -5,11 +5,31 @@ import { metadataHandler } from './metadata.ts'
 import { produceHandler } from './produce.ts'
 import { fetchHandler } from './fetch.ts'
 import { listOffsetsHandler } from './list-offsets.ts'
+import { createTopicsHandler } from './create-topics.ts'
+import { deleteTopicsHandler } from './delete-topics.ts'
+import { deleteRecordsHandler } from './delete-records.ts'
+import { offsetForLeaderEpochHandler } from './offset-for-leader-epoch.ts'
+import { describeConfigsHandler } from './describe-configs.ts'
+import { alterConfigsHandler } from './alter-configs.ts'
+import { createPartitionsHandler } from './create-partitions.ts'
+import { incrementalAlterConfigsHandler } from './incremental-alter-configs.ts'
+import { describeClusterHandler } from './describe-cluster.ts'
+import { describeProducersHandler } from './describe-producers.ts'
 
 export const handlers: readonly AnyHandler[] = [
   produceHandler,
   fetchHandler,
   listOffsetsHandler,
   metadataHandler,
-  apiVersionsHandler
+  apiVersionsHandler,
+  createTopicsHandler,
+  deleteTopicsHandler,
+  deleteRecordsHandler,
+  offsetForLeaderEpochHandler,
+  describeConfigsHandler,
+  alterConfigsHandler,
+  createPartitionsHandler,
+  incrementalAlterConfigsHandler,
+  describeClusterHandler,
+  describeProducersHandler
 ]

@@ -1,13 +1,14 @@
 // Metadata (key 3), v0-12. Advertises the live nodes as brokers and spreads partition leadership
 // over them by rendezvous hashing (any node serves any partition). Topics are never auto-created
-// (MSK Serverless leaves auto.create.topics.enable off). Gaps: authorized operations are reported
-// as everything until IAM arrives.
+// (MSK Serverless leaves auto.create.topics.enable off); a name Kafka would refuse answers
+// INVALID_TOPIC_EXCEPTION. Gaps: authorized operations are reported as everything until IAM arrives.
 import { MetadataApi, type MetadataResponseTopic } from '../../protocol/messages/metadata.ts'
 import { ErrorCode } from '../../protocol/error-codes.ts'
 import type { TopicRecord } from '../../storage/catalog.ts'
 import { defineHandler, type BrokerEndpoint } from '../handler.ts'
 import { partitionReplicas } from '../partition-leaders.ts'
 import { ZERO_UUID } from '../../protocol/primitives/reader.ts'
+import { topicNameProblem } from '../topic-name.ts'
 
 const UNKNOWN_OPERATIONS = -2147483648
 /** READ, WRITE, CREATE, DELETE, ALTER, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS as Kafka's AclOperation bits. */
@@ -59,7 +60,9 @@ export const metadataHandler = defineHandler({
           : services.topics.get(clusterId, requested.name ?? '')
         if (topic !== undefined) topics.push(describeTopic(topic, brokers, includeOperations))
         else if (byId) topics.push(missingTopic(null, requested.topicId, ErrorCode.UNKNOWN_TOPIC_ID))
-        else topics.push(missingTopic(requested.name, ZERO_UUID, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION))
+        else if (topicNameProblem(requested.name ?? '') !== undefined) {
+          topics.push(missingTopic(requested.name, ZERO_UUID, ErrorCode.INVALID_TOPIC_EXCEPTION))
+        } else topics.push(missingTopic(requested.name, ZERO_UUID, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION))
       }
     }
     return {
