@@ -1,4 +1,6 @@
-// Produce (key 0), v3-11 (magic-2 batches only, as Kafka 4 requires). Each partition's batch is
+// Produce (key 0), v3-11 (magic-2 batches only, as Kafka 4 requires). v0-2 are advertised but
+// refused, as Kafka 4 does (KAFKA-18659): librdkafka < 2.10 sends gzip/snappy batches uncompressed
+// unless ApiVersions lists Produce v2. Each partition's batch is
 // validated once (header, CRC-32C, size, timestamps), queued in the flush buffer in request order,
 // and answered after its flush is durable and committed. acks=0 gets no response.
 // Gaps: idempotent sequence checks and transactions arrive with the coordinators (issue 3).
@@ -84,14 +86,18 @@ function checkTimestamps (topic: TopicRecord, baseTimestamp: number, maxTimestam
 
 export const produceHandler = defineHandler({
   api: ProduceApi,
-  versions: { min: 3, max: 11 },
+  versions: { min: 0, max: 11 },
   async handle (request: ProduceRequest, context) {
     const { services, clusterId } = context
-    if (request.acks !== 0 && request.acks !== 1 && request.acks !== -1) {
+    const refusal = context.apiVersion < 3
+      ? { errorCode: ErrorCode.UNSUPPORTED_VERSION, message: `Produce v${context.apiVersion} is not supported: use v3 or later` }
+      : request.acks !== 0 && request.acks !== 1 && request.acks !== -1
+        ? { errorCode: ErrorCode.INVALID_REQUIRED_ACKS, message: `acks must be -1, 0 or 1, not ${request.acks}` }
+        : undefined
+    if (refusal !== undefined) {
       const responses = request.topicData.map(topic => ({
         name: topic.name,
-        partitionResponses: topic.partitionData.map(partition =>
-          partitionError(partition.index, ErrorCode.INVALID_REQUIRED_ACKS, `acks must be -1, 0 or 1, not ${request.acks}`))
+        partitionResponses: topic.partitionData.map(partition => partitionError(partition.index, refusal.errorCode, refusal.message))
       }))
       return { responses, throttleTimeMs: 0, nodeEndpoints: [] }
     }
