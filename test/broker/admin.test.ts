@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { test, type TestContext } from 'node:test'
 import kafkajs, { type Kafka } from 'kafkajs'
+import { Admin, ConfigResourceTypes as PlatformaticResourceTypes, IncrementalAlterConfigOperationTypes } from '@platformatic/kafka'
 import { startNode } from '../../src/app.ts'
 import { loadConfig, type SkiffConfigInput } from '../../src/config/config.ts'
 import type { ApiDescriptor } from '../../src/protocol/api-descriptor.ts'
@@ -672,4 +673,39 @@ test('DescribeCluster, DescribeProducers and OffsetForLeaderEpoch', async t => {
     assert.equal((await metadataPartitions(raw, 'not/legal')).errorCode, ErrorCode.INVALID_TOPIC_EXCEPTION)
     assert.equal((await metadataPartitions(raw, 'legal-but-missing')).errorCode, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
   })
+})
+
+test('@platformatic/kafka drives the newest versions: create, describe, alter, delete records, delete topics', async t => {
+  const { raw, kafka, port } = await startHarness(t)
+  const admin = new Admin({ clientId: 'admin-test', bootstrapBrokers: [`127.0.0.1:${port}`], retries: 0 })
+  t.after(() => admin.close())
+
+  const [created] = await admin.createTopics({ topics: ['platformatic'], partitions: 2, replicas: -1, configs: [{ name: 'retention.ms', value: '600000' }] })
+  assert.equal(created?.partitions, 2)
+  assert.equal(created?.replicas, 3)
+  assert.equal(created?.configuration['retention.ms'], '600000')
+  await assert.rejects(admin.createTopics({ topics: ['platformatic'], partitions: 1 }))
+
+  await admin.incrementalAlterConfigs({
+    resources: [{
+      resourceType: PlatformaticResourceTypes.TOPIC,
+      resourceName: 'platformatic',
+      configs: [{ name: 'compression.type', configOperation: IncrementalAlterConfigOperationTypes.SET, value: 'zstd' }]
+    }]
+  })
+  const [described] = await admin.describeConfigs({ resources: [{ resourceType: PlatformaticResourceTypes.TOPIC, resourceName: 'platformatic' }], includeSynonyms: true })
+  const configs = new Map(described?.configs.map(config => [config.name, config.value]))
+  assert.equal(configs.get('compression.type'), 'zstd')
+  assert.equal(configs.get('retention.ms'), '600000')
+
+  const producer = kafka.producer()
+  await producer.connect()
+  t.after(() => producer.disconnect())
+  await producer.send({ topic: 'platformatic', messages: [{ value: '1', partition: 1 }, { value: '2', partition: 1 }, { value: '3', partition: 1 }] })
+  const [deleted] = await admin.deleteRecords({ topics: [{ name: 'platformatic', partitions: [{ partition: 1, offset: 2n }] }] })
+  assert.equal(deleted?.partitions[0]?.lowWatermark, 2n)
+  assert.equal(await earliestOffset(raw, 'platformatic', 1), 2)
+
+  await admin.deleteTopics({ topics: ['platformatic'] })
+  assert.deepEqual(await admin.listTopics(), [])
 })
