@@ -1,0 +1,145 @@
+// A minimal Kafka client over a raw socket, built on the project's own codecs: for tests that need
+// exact requests (bad input, fuzzing, reading Fetch responses byte for byte) or admin steps
+// before a real client takes over.
+import net from 'node:net'
+import type { ApiDescriptor } from '../../src/protocol/api-descriptor.ts'
+import { decodeResponseFrame, encodeRequestFrame } from '../../src/protocol/frame.ts'
+import { CreateTopicsApi } from '../../src/protocol/messages/create-topics.ts'
+import { errorName } from '../../src/protocol/error-codes.ts'
+
+export class WireClient {
+  readonly #socket: net.Socket
+  #buffered = Buffer.alloc(0)
+  readonly #frames: Buffer[] = []
+  #waiter: (() => void) | undefined
+  #isClosed = false
+  #correlationId = 0
+  readonly closed: Promise<void>
+
+  private constructor (socket: net.Socket) {
+    this.#socket = socket
+    socket.on('data', data => {
+      this.#buffered = this.#buffered.length === 0 ? data : Buffer.concat([this.#buffered, data])
+      while (this.#buffered.length >= 4) {
+        const size = this.#buffered.readInt32BE(0)
+        if (this.#buffered.length < 4 + size) break
+        this.#frames.push(this.#buffered.subarray(4, 4 + size))
+        this.#buffered = this.#buffered.subarray(4 + size)
+      }
+      this.#wake()
+    })
+    socket.on('error', () => {})
+    this.closed = new Promise(resolve => socket.once('close', () => {
+      this.#isClosed = true
+      this.#wake()
+      resolve()
+    }))
+  }
+
+  static async connect (bootstrap: string): Promise<WireClient> {
+    const [host, port] = bootstrap.split(':') as [string, string]
+    const socket = net.connect({ host, port: Number(port) })
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve)
+      socket.once('error', reject)
+    })
+    socket.setNoDelay(true)
+    return new WireClient(socket)
+  }
+
+  get isClosed (): boolean {
+    return this.#isClosed
+  }
+
+  nextCorrelationId (): number {
+    return ++this.#correlationId
+  }
+
+  /** Writes bytes as they are: a frame of our making, or garbage. */
+  sendRaw (bytes: Buffer): void {
+    if (!this.#isClosed) this.#socket.write(bytes)
+  }
+
+  /** The next response frame (after its size prefix), or undefined if the connection closed first. */
+  async nextFrame (timeoutMs = 10_000): Promise<Buffer | undefined> {
+    const deadline = Date.now() + timeoutMs
+    while (this.#frames.length === 0) {
+      if (this.#isClosed) return undefined
+      const remainingMs = deadline - Date.now()
+      if (remainingMs <= 0) throw new Error(`no response frame within ${timeoutMs} ms`)
+      await new Promise<void>(resolve => {
+        const timer = setTimeout(resolve, remainingMs)
+        this.#waiter = () => {
+          clearTimeout(timer)
+          resolve()
+        }
+      })
+    }
+    return this.#frames.shift()
+  }
+
+  #wake (): void {
+    const waiter = this.#waiter
+    this.#waiter = undefined
+    waiter?.()
+  }
+
+  /** Sends one request and decodes its response; fails if the broker closes the connection instead. */
+  async request<Request, Response> (
+    api: ApiDescriptor<Request, Response>, version: number, request: Request, timeoutMs = 20_000
+  ): Promise<Response> {
+    const correlationId = this.nextCorrelationId()
+    this.sendRaw(encodeRequestFrame(api, version, correlationId, 'skiff-test-wire', request))
+    const frame = await this.nextFrame(timeoutMs)
+    if (frame === undefined) throw new Error(`the broker closed the connection instead of answering ${api.name} v${version}`)
+    const decoded = decodeResponseFrame(api, version, frame)
+    if (decoded.correlationId !== correlationId) {
+      throw new Error(`${api.name} response has correlation id ${decoded.correlationId}, expected ${correlationId}`)
+    }
+    return decoded.response
+  }
+
+  /** Resolves true if the broker closes the connection within the time. */
+  async waitForClose (timeoutMs = 10_000): Promise<boolean> {
+    if (this.#isClosed) return true
+    let timer: NodeJS.Timeout | undefined
+    const timedOut = new Promise<false>(resolve => { timer = setTimeout(() => resolve(false), timeoutMs) })
+    const result = await Promise.race([this.closed.then(() => true as const), timedOut])
+    clearTimeout(timer)
+    return result
+  }
+
+  close (): void {
+    this.#socket.destroy()
+  }
+}
+
+export interface TopicSpec {
+  name: string
+  partitions?: number
+  configs?: Record<string, string>
+}
+
+/** Creates topics with CreateTopics v5 over a raw connection; fails on any error but TOPIC_ALREADY_EXISTS. */
+export async function createTopics (bootstrap: string, topics: TopicSpec[]): Promise<void> {
+  const client = await WireClient.connect(bootstrap)
+  try {
+    const response = await client.request(CreateTopicsApi, 5, {
+      topics: topics.map(topic => ({
+        name: topic.name,
+        numPartitions: topic.partitions ?? 1,
+        replicationFactor: -1,
+        assignments: [],
+        configs: Object.entries(topic.configs ?? {}).map(([name, value]) => ({ name, value }))
+      })),
+      timeoutMs: 30_000,
+      validateOnly: false
+    })
+    const failures = response.topics.filter(topic => topic.errorCode !== 0 && errorName(topic.errorCode) !== 'TOPIC_ALREADY_EXISTS')
+    if (failures.length > 0) {
+      throw new Error(`CreateTopics failed: ${failures.map(topic => `${topic.name}: ${errorName(topic.errorCode)} ${topic.errorMessage ?? ''}`).join('; ')}`)
+    }
+  } finally {
+    client.close()
+  }
+}
