@@ -1,6 +1,7 @@
 // The composition root: wires configuration, storage, the log engine and the Kafka listener into
 // one running node, and takes them down in the reverse order.
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { SkiffConfig } from './config/config.ts'
 import { createLogger, type Logger } from './common/logger.ts'
 import { systemClock, type Clock } from './common/clock.ts'
@@ -84,7 +85,11 @@ export async function startNode (config: SkiffConfig, options: StartOptions = {}
   const register = (nodeId: number): Promise<number> => catalog.registerNode({
     nodeId, host: config.advertisedHost, port, rack: null, leaseExpiresAtMs: clock.nowMs() + NODE_LEASE_MS
   })
-  const nodeId = await register(config.nodeId)
+  // An embedded node keeps its id across restarts, so clients' cached metadata stays valid.
+  const nodeIdFile = config.catalogUrl.startsWith('sqlite:') ? join(config.dataDir, 'node-id') : undefined
+  const savedNodeId = nodeIdFile !== undefined && existsSync(nodeIdFile) ? Number(readFileSync(nodeIdFile, 'utf8')) : -1
+  const nodeId = await register(config.nodeId !== -1 ? config.nodeId : savedNodeId)
+  if (nodeIdFile !== undefined && nodeId !== savedNodeId) writeFileSync(nodeIdFile, `${nodeId}\n`)
   self = { nodeId, host: config.advertisedHost, port, rack: null }
   const leaseTimer = setInterval(() => {
     register(nodeId).catch(error => logger.warn({ err: error }, 'node lease renewal failed'))

@@ -72,7 +72,7 @@ export interface NodeRecord {
 export interface ExpireOptions {
   /** Drop leading coordinates whose maxTimestamp is below this (retention.ms). */
   maxTimestampBefore?: number
-  /** Drop leading coordinates while the partition holds more than this many bytes (retention.bytes). */
+  /** Drop leading coordinates while at least this many bytes would remain (retention.bytes, as Kafka keeps it). */
   retainBytes?: number
 }
 

@@ -248,7 +248,7 @@ export class MemoryCatalog implements Catalog {
     while (dropCount < rows.length) {
       const row = rows[dropCount]!
       const isTooOld = maxTimestampBefore !== undefined && row.maxTimestamp < maxTimestampBefore
-      const isOverSize = retainBytes !== undefined && retainBytes >= 0 && remainingBytes > retainBytes
+      const isOverSize = retainBytes !== undefined && retainBytes >= 0 && remainingBytes - row.size >= retainBytes
       if (!isTooOld && !isOverSize) break
       remainingBytes -= row.size
       dropCount++

@@ -218,7 +218,7 @@ export class SqliteCatalog implements Catalog {
       let dropCount = 0
       for (const row of this.#sql.leadingRows.iterate(topicId, partition)) {
         const isTooOld = maxTimestampBefore !== undefined && row.maxTimestamp < maxTimestampBefore
-        const isOverSize = retainBytes !== undefined && retainBytes >= 0 && remainingBytes > retainBytes
+        const isOverSize = retainBytes !== undefined && retainBytes >= 0 && remainingBytes - row.size >= retainBytes
         if (!isTooOld && !isOverSize) {
           nextStart = row.baseOffset
           break
