@@ -13,7 +13,7 @@ import sys
 import time
 
 from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaError, KafkaException, Producer, TopicPartition
-from confluent_kafka.admin import AdminClient, ConfigResource, NewTopic
+from confluent_kafka.admin import AdminClient, ConfigResource, ConfigSource, NewTopic
 
 
 def emit(**fields):
@@ -135,7 +135,7 @@ def admin(bootstrap, topic):
     resource = ConfigResource(ConfigResource.Type.TOPIC, topic)
     configs = client.describe_configs([resource])[resource].result(30)
     emit(step='describe_configs', configs={name: entry.value for name, entry in configs.items()},
-         sources={name: str(entry.source) for name, entry in configs.items()})
+         sources={name: ConfigSource(entry.source).name for name, entry in configs.items()})
 
     client.delete_topics([topic], operation_timeout=30)[topic].result(30)
     emit(step='deleted', listed=topic in client.list_topics(timeout=20).topics)
