@@ -192,7 +192,9 @@ function parseMessage (json: JsonMessage): MessageSpec {
   const parseType = (type: string, fields: JsonField[] | undefined): FieldType => {
     if (type.startsWith('[]')) {
       const element = type.slice(2)
-      if (PRIMITIVES.has(element)) return { kind: 'array', element: { kind: 'primitive', name: element as PrimitiveName } }
+      if (PRIMITIVES.has(element)) {
+        return { kind: 'array', element: { kind: 'primitive', name: element as PrimitiveName } }
+      }
       return { kind: 'array', element: { kind: 'struct', struct: resolveStruct(element, fields) } }
     }
     if (PRIMITIVES.has(type)) return { kind: 'primitive', name: type as PrimitiveName }
@@ -296,7 +298,6 @@ interface StructUse {
 interface FileContext {
   uses: Map<StructSpec, StructUse>
   readerImports: Set<string>
-  writerImports: Set<string>
   usesRecordsInput: boolean
 }
 
@@ -343,7 +344,8 @@ function versionTest (range: Versions, within: Versions): string | boolean {
   const needsMax = overlap.max < within.max
   if (!needsMin && !needsMax) return true
   if (needsMin && needsMax) {
-    return overlap.min === overlap.max ? `version === ${overlap.min}` : `version >= ${overlap.min} && version <= ${overlap.max}`
+    if (overlap.min === overlap.max) return `version === ${overlap.min}`
+    return `version >= ${overlap.min} && version <= ${overlap.max}`
   }
   return needsMin ? `version >= ${overlap.min}` : `version <= ${overlap.max}`
 }
@@ -389,6 +391,10 @@ class StructGenerator {
     return this.#use.possible
   }
 
+  #isFlexibleDeclaration (): string {
+    return `  const isFlexible = ${versionTest(this.#message.flexibleVersions, this.#possible) as string}`
+  }
+
   #flexibleRange (field: FieldSpec | null): Versions {
     return field?.flexibleVersions ?? this.#message.flexibleVersions
   }
@@ -410,7 +416,8 @@ class StructGenerator {
 
   #taggedRange (field: FieldSpec): Versions {
     if (field.tag === null) return NO_VERSIONS
-    return intersect(intersect(intersect(field.versions, field.taggedVersions), this.#possible), this.#message.flexibleVersions)
+    const tagged = intersect(field.versions, field.taggedVersions)
+    return intersect(intersect(tagged, this.#possible), this.#message.flexibleVersions)
   }
 
   #structUse (struct: StructSpec): StructUse {
@@ -423,7 +430,9 @@ class StructGenerator {
 
   typeOf (field: FieldSpec): string {
     const base = this.#baseType(field.type)
-    return isNullableField(field) && !(field.type.kind === 'primitive' && field.type.name === 'records') ? `${base} | null` : base
+    // The records type parameter already includes null.
+    const isRecords = field.type.kind === 'primitive' && field.type.name === 'records'
+    return isNullableField(field) && !isRecords ? `${base} | null` : base
   }
 
   #baseType (type: FieldType): string {
@@ -563,7 +572,9 @@ class StructGenerator {
     if (flexibleTest !== false) {
       const inner = flexibleTest === true ? '  ' : '    '
       if (tagged.length === 0) {
-        tagLines.push(flexibleTest === true ? '  reader.skipTaggedFields()' : `  if (${flexibleTest}) reader.skipTaggedFields()`)
+        tagLines.push(flexibleTest === true
+          ? '  reader.skipTaggedFields()'
+          : `  if (${flexibleTest}) reader.skipTaggedFields()`)
       } else {
         if (flexibleTest !== true) tagLines.push(`  if (${flexibleTest}) {`)
         tagLines.push(`${inner}for (let count = reader.uvarint(); count > 0; count--) {`)
@@ -573,9 +584,11 @@ class StructGenerator {
         sorted.forEach((field, index) => {
           const range = this.#taggedRange(field)
           const test = versionTest(range, intersect(this.#possible, this.#message.flexibleVersions))
-          const condition = test === true ? `tag === ${field.tag as number}` : `tag === ${field.tag as number} && ${test as string}`
+          const tag = field.tag as number
+          const condition = test === true ? `tag === ${tag}` : `tag === ${tag} && ${test as string}`
           tagLines.push(`${inner}  ${index === 0 ? 'if' : '} else if'} (${condition}) {`)
-          tagLines.push(...renderExpr(`value.${field.propertyName} = `, this.#readExpr(field, range, true), '', `${inner}    `))
+          const expr = this.#readExpr(field, range, true)
+          tagLines.push(...renderExpr(`value.${field.propertyName} = `, expr, '', `${inner}    `))
         })
         tagLines.push(`${inner}  }`)
         tagLines.push(`${inner}  reader.endTaggedField(end)`)
@@ -583,9 +596,9 @@ class StructGenerator {
         if (flexibleTest !== true) tagLines.push('  }')
       }
     }
-    body.push(...functionSignature(`${isExported ? 'export ' : ''}function ${name}`, ['reader: Reader', 'version: number'], returnType))
-    body.push(...versionCheck)
-    if (this.#usesIsFlexible) body.push(`  const isFlexible = ${versionTest(this.#message.flexibleVersions, this.#possible) as string}`)
+    const head = `${isExported ? 'export ' : ''}function ${name}`
+    body.push(...functionSignature(head, ['reader: Reader', 'version: number'], returnType), ...versionCheck)
+    if (this.#usesIsFlexible) body.push(this.#isFlexibleDeclaration())
     const objectLines = entries.map((lines, index) => {
       const last = lines.length - 1
       return lines.map((line, lineIndex) => lineIndex === last && index < entries.length - 1 ? `${line},` : line)
@@ -606,7 +619,13 @@ class StructGenerator {
 
   /** Statements writing `ref` with `out` (a Writer variable) in one mode. */
   #writeValue (
-    field: FieldSpec, ref: string, out: string, isFlexible: boolean, isNullable: boolean, isTagged: boolean, indent: string
+    field: FieldSpec,
+    ref: string,
+    out: string,
+    isFlexible: boolean,
+    isNullable: boolean,
+    isTagged: boolean,
+    indent: string
   ): string[] {
     const type = field.type
     const typeIsNullable = isNullableField(field)
@@ -614,12 +633,16 @@ class StructGenerator {
     if (type.kind === 'primitive') {
       switch (type.name) {
         case 'string':
-          if (isFlexible) return [`${indent}${out}.${isNullable ? 'compactNullableString' : 'compactString'}(${isNullable ? ref : nonNull("''")})`]
-          return [`${indent}${out}.${isNullable ? 'nullableString' : 'string'}(${isNullable ? ref : nonNull("''")})`]
-        case 'bytes':
-          this.#context.readerImports.add('EMPTY_BUFFER')
-          if (isFlexible) return [`${indent}${out}.${isNullable ? 'compactNullableBytes' : 'compactBytes'}(${isNullable ? ref : nonNull('EMPTY_BUFFER')})`]
-          return [`${indent}${out}.${isNullable ? 'nullableBytes' : 'bytes'}(${isNullable ? ref : nonNull('EMPTY_BUFFER')})`]
+        case 'bytes': {
+          const method = `${isFlexible ? 'compact' : ''}${isNullable ? 'Nullable' : ''}${pascalCase(type.name)}`
+          let argument = ref
+          if (!isNullable && type.name === 'string') argument = nonNull("''")
+          if (!isNullable && type.name === 'bytes' && typeIsNullable) {
+            this.#context.readerImports.add('EMPTY_BUFFER')
+            argument = nonNull('EMPTY_BUFFER')
+          }
+          return [`${indent}${out}.${camelCase(method)}(${argument})`]
+        }
         case 'records':
           return [`${indent}${out}.${isFlexible ? 'compactRecords' : 'records'}(${ref})`]
         default:
@@ -635,7 +658,9 @@ class StructGenerator {
         writeItem = `encode${this.#structUse(element.struct).codecName}(${out}, version, item)`
       } else if (element.kind === 'primitive') {
         let method: string = element.name
-        if ((element.name === 'string' || element.name === 'bytes') && isFlexible) method = `compact${pascalCase(element.name)}`
+        if ((element.name === 'string' || element.name === 'bytes') && isFlexible) {
+          method = `compact${pascalCase(element.name)}`
+        }
         writeItem = `${out}.${method}(item)`
       } else {
         throw new Error('nested arrays are not supported')
@@ -773,8 +798,9 @@ class StructGenerator {
     }
     const valueName = lines.some(line => line.includes('value')) ? 'value' : '_value'
     const params = ['writer: Writer', 'version: number', `${valueName}: ${valueType}`]
-    const body = [...functionSignature(`${isExported ? 'export ' : ''}function ${name}`, params, 'void'), ...versionCheck]
-    if (this.#usesIsFlexible) body.push(`  const isFlexible = ${versionTest(this.#message.flexibleVersions, this.#possible) as string}`)
+    const head = `${isExported ? 'export ' : ''}function ${name}`
+    const body = [...functionSignature(head, params, 'void'), ...versionCheck]
+    if (this.#usesIsFlexible) body.push(this.#isFlexibleDeclaration())
     body.push(...lines, '}')
     return body
   }
@@ -811,7 +837,8 @@ class StructGenerator {
 function functionSignature (head: string, params: string[], returnType: string): string[] {
   const single = `${head} (${params.join(', ')}): ${returnType} {`
   if (single.length <= LINE_WIDTH) return [single]
-  return [`${head} (`, ...params.map((param, index) => `  ${param}${index < params.length - 1 ? ',' : ''}`), `): ${returnType} {`]
+  const lines = params.map((param, index) => `  ${param}${index < params.length - 1 ? ',' : ''}`)
+  return [`${head} (`, ...lines, `): ${returnType} {`]
 }
 
 /** Throws for versions outside the spec, as a one-liner or a block when too long. */
@@ -849,7 +876,9 @@ function fieldNote (field: FieldSpec, message: MessageSpec): string {
   const notes = [`v${formatVersions(intersect(field.versions, message.validVersions))}`]
   const nullable = intersect(intersect(field.nullableVersions, field.versions), message.validVersions)
   if (!isEmpty(nullable)) notes.push(`nullable v${formatVersions(nullable)}`)
-  if (field.tag !== null) notes.push(`tag ${field.tag} v${formatVersions(intersect(field.taggedVersions, message.validVersions))}`)
+  if (field.tag !== null) {
+    notes.push(`tag ${field.tag} v${formatVersions(intersect(field.taggedVersions, message.validVersions))}`)
+  }
   return `(${notes.join(', ')})`
 }
 
@@ -866,7 +895,8 @@ function collectStructs (message: MessageSpec): Array<{ struct: StructSpec, poss
       if (previous === undefined) order.push(type.struct)
       const merged = hull(previous ?? NO_VERSIONS, fieldPossible)
       found.set(type.struct, merged)
-      if (previous === undefined || merged.min !== previous.min || merged.max !== previous.max) visit(type.struct, merged)
+      const hasGrown = previous === undefined || merged.min !== previous.min || merged.max !== previous.max
+      if (hasGrown) visit(type.struct, merged)
     }
   }
   visit(message.struct, message.validVersions)
@@ -877,9 +907,11 @@ function collectStructs (message: MessageSpec): Array<{ struct: StructSpec, poss
 function shapeOf (struct: StructSpec): string {
   return struct.fields.map(field => {
     const type = field.type
-    const base = type.kind === 'array'
-      ? `[]${type.element.kind === 'struct' ? `{${shapeOf(type.element.struct)}}` : (type.element as { name: string }).name}`
-      : type.kind === 'struct' ? `{${shapeOf(type.struct)}}` : type.name
+    const shapeOfType = (item: FieldType): string => {
+      if (item.kind === 'array') return `[]${shapeOfType(item.element)}`
+      return item.kind === 'struct' ? `{${shapeOf(item.struct)}}` : item.name
+    }
+    const base = shapeOfType(type)
     return `${field.propertyName}${field.tag !== null ? '?' : ''}:${base}${isNullableField(field) ? '|null' : ''}`
   }).join(';')
 }
@@ -899,7 +931,7 @@ function apiNameOf (message: MessageSpec): string {
 }
 
 function generateFile (messages: MessageSpec[], apiName: string): GeneratedFile {
-  const context: FileContext = { uses: new Map(), readerImports: new Set(['Reader']), writerImports: new Set(['Writer']), usesRecordsInput: false }
+  const context: FileContext = { uses: new Map(), readerImports: new Set(['Reader']), usesRecordsInput: false }
 
   // Name the structs: as the spec names them, prefixed with the message name on a clash of shapes.
   const collected = messages.map(message => ({ message, structs: collectStructs(message) }))
@@ -912,16 +944,20 @@ function generateFile (messages: MessageSpec[], apiName: string): GeneratedFile 
     }
   }
   const usesOfName = new Map<string, number>()
-  for (const { structs } of collected) for (const { struct } of structs) usesOfName.set(struct.name, (usesOfName.get(struct.name) ?? 0) + 1)
-  const reserved = new Set(['Reader', 'Writer', 'ApiDescriptor', 'DecodeError', 'RecordsInput', 'Buffer', ...messages.map(message => message.name)])
+  for (const { structs } of collected) {
+    for (const { struct } of structs) usesOfName.set(struct.name, (usesOfName.get(struct.name) ?? 0) + 1)
+  }
+  const reserved = new Set(['Reader', 'Writer', 'ApiDescriptor', 'DecodeError', 'RecordsInput', 'Buffer'])
+  for (const message of messages) reserved.add(message.name)
   const typeNames = new Set<string>()
   for (const { message, structs } of collected) {
     for (const { struct, possible } of structs) {
       const isClash = (byName.get(struct.name)?.size ?? 0) > 1
       const typeName = isClash || reserved.has(struct.name) ? `${message.name}${struct.name}` : struct.name
       const codecName = (usesOfName.get(struct.name) ?? 0) > 1 ? `${message.name}${struct.name}` : typeName
+      const hasRecords = containsRecords(struct)
       context.uses.set(struct, {
-        struct, message, possible, typeName, codecName, hasRecords: containsRecords(struct), needsDefault: false, needsIsDefault: false
+        struct, message, possible, typeName, codecName, hasRecords, needsDefault: false, needsIsDefault: false
       })
       typeNames.add(typeName)
     }
@@ -990,7 +1026,9 @@ function generateFile (messages: MessageSpec[], apiName: string): GeneratedFile 
     helperLines.push(...generator.encodeFunction(`encode${use.codecName}`, type, false, []), '')
   }
   // A default struct may need the defaults of its nested structs: mark until nothing changes.
-  const countNeeds = (): number => internalUses.filter(use => use.needsDefault).length + internalUses.filter(use => use.needsIsDefault).length
+  const countNeeds = (): number => internalUses.reduce(
+    (count, use) => count + (use.needsDefault ? 1 : 0) + (use.needsIsDefault ? 1 : 0), 0
+  )
   for (let before = -1; before !== countNeeds();) {
     before = countNeeds()
     for (const use of internalUses) {
@@ -1065,7 +1103,9 @@ function generateFile (messages: MessageSpec[], apiName: string): GeneratedFile 
   lines.push('', ...typeLines, ...codecLines, ...descriptorLines, ...helperLines)
   while (lines[lines.length - 1] === '') lines.pop()
   const text = lines.join('\n') + '\n'
-  return { fileName: `${kebabCase(apiName)}.ts`, text, exports, typeExports: typeExports.filter(name => messages.some(message => message.name === name)), descriptor }
+  // The index re-exports the message types; nested types are reached through the module.
+  const messageTypes = typeExports.filter(name => messages.some(message => message.name === name))
+  return { fileName: `${kebabCase(apiName)}.ts`, text, exports, typeExports: messageTypes, descriptor }
 }
 
 function generateIndex (files: GeneratedFile[]): string {
@@ -1081,7 +1121,8 @@ function generateIndex (files: GeneratedFile[]): string {
   }
   lines.push('')
   for (const file of files) {
-    const moduleName = camelCase(file.fileName.replace(/\.ts$/, '').replace(/-([a-z0-9])/g, (_, char: string) => char.toUpperCase()))
+    const baseName = file.fileName.replace(/\.ts$/, '')
+    const moduleName = baseName.replace(/-([a-z0-9])/g, (_, char: string) => char.toUpperCase())
     lines.push(`export * as ${moduleName} from './${file.fileName}'`)
   }
   lines.push('')
@@ -1091,7 +1132,8 @@ function generateIndex (files: GeneratedFile[]): string {
     if (single.length <= LINE_WIDTH) {
       lines.push(single)
     } else {
-      lines.push('export {', ...names.map((name, index) => `  ${name}${index < names.length - 1 ? ',' : ''}`), `} from './${file.fileName}'`)
+      const items = names.map((name, index) => `  ${name}${index < names.length - 1 ? ',' : ''}`)
+      lines.push('export {', ...items, `} from './${file.fileName}'`)
     }
   }
   lines.push('')
@@ -1140,9 +1182,9 @@ function main (): void {
   mkdirSync(OUTPUT_DIR, { recursive: true })
   // Remove generated files whose spec is gone, so the directory matches the specs exactly.
   for (const file of existsSync(OUTPUT_DIR) ? readdirSync(OUTPUT_DIR) : []) {
-    if (!output.has(file) && file.endsWith('.ts') && readFileSync(join(OUTPUT_DIR, file), 'utf8').startsWith(GENERATED_HEADER)) {
-      rmSync(join(OUTPUT_DIR, file))
-    }
+    const path = join(OUTPUT_DIR, file)
+    const isStale = !output.has(file) && file.endsWith('.ts')
+    if (isStale && readFileSync(path, 'utf8').startsWith(GENERATED_HEADER)) rmSync(path)
   }
   for (const [file, text] of output) {
     const path = join(OUTPUT_DIR, file)

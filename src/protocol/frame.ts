@@ -73,7 +73,11 @@ export function encodeResponseFrame<Request, Response> (
 
 /** Encodes a request frame, size prefix included, into one buffer (for tests and clients). */
 export function encodeRequestFrame<Request, Response> (
-  api: ApiDescriptor<Request, Response>, version: number, correlationId: number, clientId: string | null, request: Request
+  api: ApiDescriptor<Request, Response>,
+  version: number,
+  correlationId: number,
+  clientId: string | null,
+  request: Request
 ): Buffer {
   const writer = new Writer()
   writer.int32(0)

@@ -6,7 +6,9 @@ import assert from 'node:assert/strict'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { generateProtocol, kebabCase, loadMessageSpecs, parseVersions, stripComments } from '../../scripts/generate-protocol.ts'
+import {
+  generateProtocol, kebabCase, loadMessageSpecs, parseVersions, stripComments
+} from '../../scripts/generate-protocol.ts'
 import { apiDescriptors } from '../../src/protocol/messages/index.ts'
 
 const MESSAGES_DIR = fileURLToPath(new URL('../../src/protocol/messages', import.meta.url))

@@ -6,7 +6,9 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Reader } from '../../src/protocol/primitives/reader.ts'
 import { Writer } from '../../src/protocol/primitives/writer.ts'
-import { codecsOf, expectedValue, sampleValue, specs, versionsOf, withChunkedRecords, type SampleMode } from './samples.ts'
+import {
+  codecsOf, expectedValue, sampleValue, specs, versionsOf, withChunkedRecords, type SampleMode
+} from './samples.ts'
 
 function encode (write: (writer: Writer) => void): Buffer {
   const writer = new Writer(64)
@@ -40,7 +42,8 @@ for (const spec of specs) {
 test('decoders and encoders refuse versions outside the spec', () => {
   for (const spec of specs) {
     const codecs = codecsOf(spec)
-    assert.throws(() => codecs.decode(new Reader(Buffer.alloc(64)), spec.validVersions.max + 1), { name: 'DecodeError' })
-    assert.throws(() => codecs.encode(new Writer(), spec.validVersions.max + 1, {}), RangeError)
+    const tooNew = spec.validVersions.max + 1
+    assert.throws(() => codecs.decode(new Reader(Buffer.alloc(64)), tooNew), { name: 'DecodeError' })
+    assert.throws(() => codecs.encode(new Writer(), tooNew, {}), RangeError)
   }
 })

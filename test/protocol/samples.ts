@@ -2,8 +2,7 @@
 // them, by reading the same JSON specs the generator reads. Shared by the codec tests.
 
 import {
-  contains, defaultValue, isEmpty, intersect, loadMessageSpecs,
-  type FieldSpec, type FieldType, type MessageSpec, type StructSpec
+  contains, defaultValue, loadMessageSpecs, type FieldSpec, type FieldType, type MessageSpec, type StructSpec
 } from '../../scripts/generate-protocol.ts'
 import * as messages from '../../src/protocol/messages/index.ts'
 import type { Reader } from '../../src/protocol/primitives/reader.ts'
@@ -52,7 +51,8 @@ const INTEGER_RANGES: Record<string, [number, number]> = {
   int64: [-(2 ** 53) + 1, 2 ** 53 - 1]
 }
 
-const STRING_PIECES = ['topic', 'gröup', 'клиент', '✓', 'x', 'a-much-longer-piece-of-text-for-the-long-path', '']
+// Non-ASCII pieces and one long enough for the writer's slow path (byte length unknown up front).
+const STRING_PIECES = ['topic', 'gröup', 'клиент', '✓', 'x', 'a-longer-piece-of-text-for-the-long-path', '']
 
 function isPresent (field: FieldSpec, version: number): boolean {
   return contains(field.versions, version)
@@ -143,11 +143,14 @@ export function sampleValue (spec: MessageSpec, version: number, mode: SampleMod
 }
 
 /** What decoding must return: fields absent from the version take their defaults, records become one buffer. */
-export function expectedValue (struct: StructSpec, version: number, value: Record<string, unknown>): Record<string, unknown> {
+export function expectedValue (
+  struct: StructSpec, version: number, value: Record<string, unknown>
+): Record<string, unknown> {
   const result: Record<string, unknown> = {}
   for (const field of struct.fields) {
     const item = value[field.propertyName]
-    result[field.propertyName] = isPresent(field, version) ? expectedField(field.type, version, item) : defaultValue(field)
+    const isInVersion = isPresent(field, version)
+    result[field.propertyName] = isInVersion ? expectedField(field.type, version, item) : defaultValue(field)
   }
   return result
 }
@@ -178,13 +181,4 @@ function chunkField (type: FieldType, item: unknown): unknown {
     return [item.subarray(0, middle), Buffer.alloc(0), item.subarray(middle)]
   }
   return item
-}
-
-/** True when some field of the struct (at any depth) is tagged in this version. */
-export function hasTaggedFields (struct: StructSpec, version: number, flexibleVersions = { min: 0, max: Infinity }): boolean {
-  return struct.fields.some(field => {
-    if (field.tag !== null && !isEmpty(intersect(intersect(field.taggedVersions, flexibleVersions), { min: version, max: version }))) return true
-    const type = field.type.kind === 'array' ? field.type.element : field.type
-    return type.kind === 'struct' && hasTaggedFields(type.struct, version, flexibleVersions)
-  })
 }

@@ -2,7 +2,7 @@
 // DescribeGroups (API key 15): request and response types and codecs.
 
 import type { ApiDescriptor } from '../api-descriptor.ts'
-import { type Reader, DecodeError, EMPTY_BUFFER, readCompactString, readString } from '../primitives/reader.ts'
+import { type Reader, DecodeError, readCompactString, readString } from '../primitives/reader.ts'
 import type { Writer } from '../primitives/writer.ts'
 
 /** DescribeGroupsRequest, v0-5, flexible from v5. */

@@ -2,7 +2,7 @@
 // Envelope (API key 58): request and response types and codecs.
 
 import type { ApiDescriptor } from '../api-descriptor.ts'
-import { type Reader, DecodeError, EMPTY_BUFFER } from '../primitives/reader.ts'
+import { type Reader, DecodeError } from '../primitives/reader.ts'
 import type { Writer } from '../primitives/writer.ts'
 
 /** EnvelopeRequest, v0, flexible from v0. */

@@ -2,7 +2,7 @@
 // ExpireDelegationToken (API key 40): request and response types and codecs.
 
 import type { ApiDescriptor } from '../api-descriptor.ts'
-import { type Reader, DecodeError, EMPTY_BUFFER } from '../primitives/reader.ts'
+import { type Reader, DecodeError } from '../primitives/reader.ts'
 import type { Writer } from '../primitives/writer.ts'
 
 /** ExpireDelegationTokenRequest, v0-2, flexible from v2. */

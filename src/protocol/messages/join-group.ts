@@ -2,7 +2,7 @@
 // JoinGroup (API key 11): request and response types and codecs.
 
 import type { ApiDescriptor } from '../api-descriptor.ts'
-import { type Reader, DecodeError, EMPTY_BUFFER } from '../primitives/reader.ts'
+import { type Reader, DecodeError } from '../primitives/reader.ts'
 import type { Writer } from '../primitives/writer.ts'
 
 /** JoinGroupRequest, v0-9, flexible from v6. */

@@ -21,7 +21,10 @@ test('reads fixed-size integers big-endian', () => {
 })
 
 test('reads int64 as a number, exact within 2^53 and rounded like Number(bigint) beyond', () => {
-  const values = [0n, -1n, 1n, 2n ** 32n, -(2n ** 32n) - 1n, 2n ** 53n - 1n, -(2n ** 53n) + 1n, 2n ** 63n - 1n, -(2n ** 63n), 1234567890123456789n]
+  const values = [
+    0n, -1n, 1n, 2n ** 32n, -(2n ** 32n) - 1n, 2n ** 53n - 1n, -(2n ** 53n) + 1n, 2n ** 63n - 1n, -(2n ** 63n),
+    1234567890123456789n
+  ]
   const buffer = Buffer.alloc(values.length * 8)
   values.forEach((value, index) => buffer.writeBigInt64BE(value, index * 8))
   const r = new Reader(buffer)

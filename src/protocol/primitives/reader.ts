@@ -34,7 +34,8 @@ export class Reader {
   #need (byteCount: number, what: string): number {
     const start = this.offset
     if (byteCount > this.buffer.length - start) {
-      throw new DecodeError(`${what} needs ${byteCount} bytes at offset ${start}, only ${this.buffer.length - start} remain`)
+      const remaining = this.buffer.length - start
+      throw new DecodeError(`${what} needs ${byteCount} bytes at offset ${start}, only ${remaining} remain`)
     }
     this.offset = start + byteCount
     return start

@@ -23,7 +23,9 @@ test('writes fixed-size values big-endian', () => {
 })
 
 test('writes int64 from numbers, through BigInt beyond 2^53', () => {
-  const values = [0, -1, 1, 2 ** 32, -(2 ** 32) - 1, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, 2 ** 62, -(2 ** 63), 1.9]
+  const values = [
+    0, -1, 1, 2 ** 32, -(2 ** 32) - 1, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, 2 ** 62, -(2 ** 63), 1.9
+  ]
   const writer = new Writer()
   for (const value of values) writer.int64(value)
   const buffer = writer.toBuffer()
@@ -46,7 +48,9 @@ test('writes varints as Kafka does, and they read back', () => {
   assert.throws(() => new Writer().uvarint(-1), RangeError)
   assert.throws(() => new Writer().uvarint(2 ** 32), RangeError)
   const ints = [0, 1, -1, 63, -64, 64, 1000, -1000, 2 ** 31 - 1, -(2 ** 31)]
-  const longs = [...ints, 2 ** 40, -(2 ** 40), Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, 2 ** 30, -(2 ** 30) - 1]
+  const longs = [
+    ...ints, 2 ** 40, -(2 ** 40), Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, 2 ** 30, -(2 ** 30) - 1
+  ]
   const writer = new Writer(16)
   for (const value of ints) writer.varint(value)
   for (const value of longs) writer.varlong(value)

@@ -121,7 +121,9 @@ export class Writer {
       this.#scratch[offset] = value
       return
     }
-    if (value < 0 || value > 0xffffffff || !Number.isInteger(value)) throw new RangeError(`uvarint out of range: ${value}`)
+    if (value < 0 || value > 0xffffffff || !Number.isInteger(value)) {
+      throw new RangeError(`uvarint out of range: ${value}`)
+    }
     let offset = this.#reserve(5)
     const scratch = this.#scratch
     let remaining = value
