@@ -10,7 +10,7 @@
 // Ack: 4-byte length (8) + 8-byte per-connection frame sequence number.
 //
 // Usage: node server.mjs --file PATH [--port 0] [--host 127.0.0.1]
-//                        [--max-file-mb 4096] [--sync fsync|fdatasync]
+//                        [--segment-mb 1024] [--sync fsync|fdatasync]
 // Prints "LISTENING <port>" on stdout once listening, stats as JSON on SIGTERM.
 import fs from 'node:fs';
 import net from 'node:net';
@@ -34,9 +34,12 @@ if (!args.file) {
 }
 const host = args.host ?? '127.0.0.1';
 const port = Number(args.port ?? 0);
-// The file is written like a log but wraps to offset 0 past this size, so a
-// long run does not fill the disk. After the first lap the file size stays put.
-const maxFileBytes = Number(args['max-file-mb'] ?? 4096) * 1024 * 1024;
+// Like a log rolling to a new segment and deleting the old one, the file is
+// truncated to 0 once it passes this size, at a moment when every frame
+// written to it is synced (writes pause for that). So writes always append
+// to fresh blocks: overwriting allocated blocks in place is far cheaper to
+// fsync and would flatter the figure.
+const segmentBytes = Number(args['segment-mb'] ?? 1024) * 1024 * 1024;
 const syncFn = args.sync === 'fdatasync' ? fs.fdatasync : fs.fsync;
 
 const fd = fs.openSync(args.file, 'w');
@@ -48,11 +51,27 @@ let writeQueue = [];
 let unsynced = [];
 let writing = false;
 let syncing = false;
+let truncating = false;
 
-const stats = { frames: 0, bytes: 0, writes: 0, fsyncs: 0, maxFramesPerFsync: 0 };
+const stats = { frames: 0, bytes: 0, writes: 0, fsyncs: 0, maxFramesPerFsync: 0, truncations: 0 };
 
 function pump() {
-  if (!writing && writeQueue.length > 0) {
+  if (pos >= segmentBytes && !writing && !truncating) {
+    // roll: wait until nothing written is unsynced, then start over
+    if (syncing || unsynced.length > 0) {
+      // the running/next fsync's completion calls pump() again
+    } else {
+      truncating = true;
+      stats.truncations++;
+      fs.ftruncate(fd, 0, (err) => {
+        truncating = false;
+        if (err) throw err;
+        pos = 0;
+        pump();
+      });
+    }
+  }
+  if (!writing && !truncating && pos < segmentBytes && writeQueue.length > 0) {
     const batch = writeQueue;
     writeQueue = [];
     const bufs = [];
@@ -63,7 +82,6 @@ function pump() {
         len += b.length;
       }
     }
-    if (pos + len > maxFileBytes) pos = 0;
     const at = pos;
     pos += len;
     writing = true;
