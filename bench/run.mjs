@@ -70,6 +70,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** Runs a command to completion; resolves with the last JSON line of stdout. */
 function runJson(cmd, args, { timeoutMs, cwd = repoDir, prefix = '' } = {}) {
   return new Promise((resolve) => {
+    if (interrupted) return resolve({ ok: false, error: 'interrupted' });
     const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     workers.add(child);
     child.on('exit', () => workers.delete(child));
@@ -129,6 +130,7 @@ function removeTmpDir(d) {
 
 /** Starts a long-running process in its own process group. */
 function startDaemon(cmd, args, { cwd = repoDir, logFile } = {}) {
+  if (interrupted) throw new Error('interrupted');
   const logFd = logFile ? fs.openSync(logFile, 'a') : 'ignore';
   const child = spawn(cmd, args, { cwd, detached: true, stdio: ['ignore', 'pipe', logFd] });
   if (typeof logFd === 'number') fs.closeSync(logFd);
@@ -145,15 +147,22 @@ function startDaemon(cmd, args, { cwd = repoDir, logFile } = {}) {
   return child;
 }
 
-function onInterrupt(sig) {
-  log(`${sig}: stopping the processes the bench started`);
+let interrupted = false;
+function killAll() {
   for (const c of workers) c.kill('SIGTERM');
   for (const c of daemons) {
     try {
       process.kill(-c.pid, 'SIGTERM');
     } catch {}
   }
+}
+function onInterrupt(sig) {
+  if (interrupted) return;
+  interrupted = true; // startDaemon and runJson start nothing new from now on
+  log(`${sig}: stopping the processes the bench started`);
+  killAll();
   setTimeout(() => {
+    killAll();
     if (!cfg.keepData) for (const d of tmpDirs) fs.rmSync(d, { recursive: true, force: true });
     process.exit(130);
   }, 1000);
@@ -615,6 +624,7 @@ async function main() {
 }
 
 main().catch((err) => {
+  if (interrupted) return; // onInterrupt cleans up and exits
   process.stderr.write(`[bench] ${err.stack ?? err}\n`);
   process.exit(1);
 });
