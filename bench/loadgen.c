@@ -110,6 +110,10 @@ static double hist_pct(const hist_t *h, double p) {
 static void hist_json(char *buf, size_t sz, const char *name,
                       const hist_t *h) {
         size_t l = strlen(buf);
+        if (h->n == 0) { /* no samples: no figures */
+                snprintf(buf + l, sz - l, "\"%s\":{\"n\":0}", name);
+                return;
+        }
         snprintf(buf + l, sz - l,
                  "\"%s\":{\"n\":%" PRIu64
                  ",\"p50\":%.3f,\"p99\":%.3f,\"p999\":%.3f,\"max\":%.3f,"
@@ -479,8 +483,12 @@ static int cmd_produce(void) {
                 parts = cfg.partitions;
         cfg.partitions = parts;
         rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, cfg.topic, NULL);
-        if (cfg.warmup_s > 0)
+        if (cfg.warmup_s > 0) {
+                /* the warm-up comes on top of the measured duration */
                 st->warmup_until = now_ns() + (uint64_t)(cfg.warmup_s * 1e9);
+                if (cfg.duration_s > 0)
+                        cfg.duration_s += cfg.warmup_s;
+        }
 
         prod_run_t run = {0};
         produce_loop(rk, rkt, parts, 0, &run);
@@ -750,6 +758,8 @@ static int cmd_e2e(void) {
         uint64_t wu = now_ns() + (uint64_t)(warm * 1e9);
         st->warmup_until = wu;
         c->warmup_until  = wu;
+        if (cfg.duration_s > 0) /* the warm-up comes on top */
+                cfg.duration_s += warm;
 
         rd_kafka_topic_t *rkt = rd_kafka_topic_new(prk, cfg.topic, NULL);
         prod_run_t run        = {0};
@@ -769,7 +779,7 @@ static int cmd_e2e(void) {
         double el   = (double)(prod_end - run.start) / 1e9;
         double mbps = el > 0 ? (double)st->delivered_bytes / el / 1e6 : 0;
         int ok = flushed && st->errors == 0 && st->delivered > 0 &&
-                 c->received >= st->delivered;
+                 c->received >= st->delivered && st->lat.n > 0 && c->lat.n > 0;
 
         char j[4096];
         print_common(j, sizeof(j));
@@ -828,7 +838,7 @@ static void usage(void) {
                 "      --batch-msgs N     batch.num.messages (default 1000000)\n"
                 "      --idle-ms MS       consume: stop after this long without messages (default 5000)\n"
                 "      --start-timeout MS wait for topic / first message (default 30000)\n"
-                "      --warmup SEC       latency samples of the first SEC are dropped (e2e default 1)\n"
+                "      --warmup SEC       run SEC longer, dropping the latency samples of the first SEC (e2e default 1)\n"
                 "      --label STR        copied into the JSON output\n"
                 "  -X key=value           any librdkafka property (repeatable)\n"
                 "  -Y key=value           a librdkafka property for the consumer only (repeatable)\n"

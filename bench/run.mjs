@@ -477,7 +477,7 @@ async function runNode() {
       log(`node: ack latency at ${cfg.rateMBps} MB/s, ${cfg.nodeRateFrameBytes} B frames (run ${rep}/${cfg.repeats})`);
       results.rate.push(
         await runJson(process.execPath, [client, '--port', port, '--frame-size', String(cfg.nodeRateFrameBytes), '--window', '64', '--duration', String(cfg.nodeRateSeconds), '--rate', String(cfg.rateMBps)], {
-          timeoutMs: (cfg.nodeRateSeconds + 90) * 1000,
+          timeoutMs: (cfg.nodeRateSeconds + 92) * 1000,
           prefix: 'node: ',
         }),
       );

@@ -4,7 +4,8 @@
 // frames awaiting their ack. Without --rate it sends as fast as the window
 // allows and reports MB/s (MB = 10^6 bytes) from the first send to the last
 // ack. With --rate MB/s it paces frames by the clock and reports the ack
-// latency (send -> ack) p50/p99/max, dropping the first --warmup seconds.
+// latency (send -> ack) p50/p99/max, after --warmup seconds (default 1) that
+// are run on top of --duration and not sampled.
 //
 // Usage: node client.mjs --port N [--host 127.0.0.1] [--frame-size 1048576]
 //                        [--window 8] [--duration 10] [--rate 0] [--warmup 1]
@@ -128,7 +129,7 @@ function maybeDone() {
   const ms = (v) => Math.round(v / 1e3) / 1e3;
   const res = {
     mode: rateMBps > 0 ? 'node-baseline-rate' : 'node-baseline-throughput',
-    ok: acked > 0,
+    ok: acked > 0 && (rateMBps === 0 || sorted.length > 0),
     frame_size: frameSize,
     window,
     frames: acked,
@@ -158,13 +159,13 @@ function maybeDone() {
 sock.on('connect', () => {
   start = nowNs();
   warmupUntil = start + BigInt(Math.round(warmupS * 1e9));
-  endAt = start + BigInt(Math.round(durationS * 1e9));
+  endAt = start + BigInt(Math.round((durationS + warmupS) * 1e9)); // warm-up on top
   fill();
   // stop on time even if no ack ever arrives to drive fill()
   setTimeout(() => {
     stopping = true;
     maybeDone();
-  }, durationS * 1000 + 1).unref();
+  }, (durationS + warmupS) * 1000 + 1).unref();
 });
 sock.on('error', (err) => {
   process.stderr.write(`node-baseline client: ${err.message}\n`);
@@ -176,4 +177,4 @@ setTimeout(() => {
   process.stderr.write(`node-baseline client: timed out with ${sent - acked} frames unacknowledged\n`);
   process.stdout.write(`${JSON.stringify({ mode: 'node-baseline', ok: false, error: 'timeout' })}\n`);
   process.exit(1);
-}, (durationS + 60) * 1000).unref();
+}, (durationS + warmupS + 60) * 1000).unref();
