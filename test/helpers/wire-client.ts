@@ -9,6 +9,7 @@ import { errorName } from '../../src/protocol/error-codes.ts'
 
 export class WireClient {
   readonly #socket: net.Socket
+  readonly #localAddress: string
   #buffered = Buffer.alloc(0)
   readonly #frames: Buffer[] = []
   #waiter: (() => void) | undefined
@@ -18,6 +19,7 @@ export class WireClient {
 
   private constructor (socket: net.Socket) {
     this.#socket = socket
+    this.#localAddress = `${socket.localAddress ?? '?'}:${socket.localPort ?? '?'}`
     socket.on('data', data => {
       this.#buffered = this.#buffered.length === 0 ? data : Buffer.concat([this.#buffered, data])
       while (this.#buffered.length >= 4) {
@@ -45,6 +47,11 @@ export class WireClient {
     })
     socket.setNoDelay(true)
     return new WireClient(socket)
+  }
+
+  /** host:port of this end, as the broker sees the client (and names it in its log lines). */
+  get localAddress (): string {
+    return this.#localAddress
   }
 
   get isClosed (): boolean {
@@ -112,6 +119,31 @@ export class WireClient {
   close (): void {
     this.#socket.destroy()
   }
+}
+
+/**
+ * A request frame built by hand around any body bytes: size prefix, then header v1 (or v2, with
+ * its empty tagged fields, when `isFlexible`), for requests the codecs would refuse to write.
+ */
+export function rawRequestFrame (
+  header: { apiKey: number, apiVersion: number, correlationId: number, clientId?: string, isFlexible?: boolean }, body: Buffer
+): Buffer {
+  const clientId = Buffer.from(header.clientId ?? 'skiff-test-raw')
+  const head = Buffer.alloc(4 + 2 + 2 + 4 + 2 + clientId.length + (header.isFlexible === true ? 1 : 0))
+  head.writeInt32BE(head.length - 4 + body.length, 0)
+  head.writeInt16BE(header.apiKey, 4)
+  head.writeInt16BE(header.apiVersion, 6)
+  head.writeInt32BE(header.correlationId, 8)
+  head.writeInt16BE(clientId.length, 12)
+  clientId.copy(head, 14)
+  return Buffer.concat([head, body])
+}
+
+/** Re-frames the body of `frame` (a whole frame, size prefix included) cut to `length` bytes. */
+export function truncateFrame (frame: Buffer, length: number): Buffer {
+  const truncated = Buffer.from(frame.subarray(0, 4 + length))
+  truncated.writeInt32BE(length, 0)
+  return truncated
 }
 
 export interface TopicSpec {
