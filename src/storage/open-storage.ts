@@ -9,7 +9,7 @@ import type { ObjectStore } from './object-store.ts'
 import { openFsObjectStore } from './fs/fs-object-store.ts'
 import { MemoryCatalog } from './memory/memory-catalog.ts'
 import { MemoryObjectStore } from './memory/memory-object-store.ts'
-import { openSqliteCatalog } from './sqlite/sqlite-catalog.ts'
+import { openThreadedSqliteCatalog } from './sqlite/threaded-sqlite-catalog.ts'
 
 export interface StorageOptions {
   /** `memory:` or `sqlite:/path/to/catalog.db` (also `sqlite:relative/path`, `sqlite:///abs/path`). */
@@ -42,7 +42,7 @@ async function openCatalog (url: string): Promise<Catalog> {
   const scheme = schemeOf(url)
   switch (scheme) {
     case 'memory:': return new MemoryCatalog()
-    case 'sqlite:': return await openSqliteCatalog(pathOf(url, scheme))
+    case 'sqlite:': return await openThreadedSqliteCatalog(pathOf(url, scheme))
     case 'postgres:':
     case 'postgresql:':
       throw new ServiceError('CONFIG_INVALID', `${scheme} catalogs are not available yet; use sqlite: or memory:`)
@@ -76,7 +76,7 @@ export async function openStorage (options: StorageOptions): Promise<Storage> {
 
 /** The embedded pair in one data directory: `<dataDir>/catalog.db` and `<dataDir>/objects`. */
 export async function openEmbeddedStorage (dataDir: string): Promise<Storage> {
-  const catalog = await openSqliteCatalog(join(dataDir, 'catalog.db'))
+  const catalog = await openThreadedSqliteCatalog(join(dataDir, 'catalog.db'))
   try {
     return { catalog, objectStore: await openFsObjectStore(join(dataDir, 'objects')) }
   } catch (error) {
