@@ -1,7 +1,8 @@
 // The flush buffer: batches from every partition and cluster wait here for the next flush.
 // A flush writes one object and then makes one Catalog commit for all of its batches (group
-// commit); producers are answered only after both. One flush is in flight at a time: what
-// arrives meanwhile goes into the next one, so the flush size follows the load.
+// commit); producers are answered only after both. Up to `maxConcurrentFlushes` flushes are in
+// flight: the next object is written while the previous flush commits, but commits happen in
+// flush order, so batches of one producer keep their order in the log.
 import type { AppendResult, BatchAppend, Catalog } from '../storage/catalog.ts'
 import type { ObjectStore } from '../storage/object-store.ts'
 
@@ -26,6 +27,8 @@ export interface FlushBufferOptions {
   flushMs: number
   /** Bytes accepted but not yet committed, beyond which appends wait (backpressure). */
   maxPendingBytes: number
+  /** Flushes in flight at once (default 2: one writing its object while one commits). */
+  maxConcurrentFlushes?: number
   /** Told of every flush's results before the producers are answered, in commit order. */
   onCommitted: (batches: CommittedBatch[]) => void
   onFlushError: (error: unknown, batchCount: number) => void
@@ -39,17 +42,22 @@ interface Waiting {
 
 export class FlushBuffer {
   readonly #options: FlushBufferOptions
+  readonly #maxConcurrentFlushes: number
   #queue: Waiting[] = []
   #queuedBytes = 0
   #inFlightBytes = 0
-  #isFlushing = false
+  #flushesInFlight = 0
   #isScheduled = false
+  /** Settles when the latest flush has committed (or failed): the next commit waits for it. */
+  #lastCommit: Promise<void> = Promise.resolve()
   #spaceWaiters: Array<() => void> = []
+  #idleWaiters: Array<() => void> = []
   #closed = false
   #lastObjectKey: string | undefined
 
   constructor (options: FlushBufferOptions) {
     this.#options = options
+    this.#maxConcurrentFlushes = Math.max(1, options.maxConcurrentFlushes ?? 2)
   }
 
   get pendingBytes (): number {
@@ -83,51 +91,50 @@ export class FlushBuffer {
 
   /** The object the last flush went to, or any while a flush is writing (its key is not known yet). */
   isObjectInUse (objectKey: string): boolean {
-    return this.#isFlushing || objectKey === this.#lastObjectKey
+    return this.#flushesInFlight > 0 || objectKey === this.#lastObjectKey
   }
 
-  /** Flushes what is queued and refuses further appends. */
+  /** Flushes what is queued, waits for the flushes in flight, and refuses further appends. */
   async close (): Promise<void> {
     this.#closed = true
-    while (this.#queue.length > 0 || this.#isFlushing) {
-      if (!this.#isFlushing) await this.#flush()
-      else await new Promise(resolve => setTimeout(resolve, 1))
+    while (this.#queue.length > 0 || this.#flushesInFlight > 0) {
+      if (this.#queue.length > 0 && this.#flushesInFlight < this.#maxConcurrentFlushes) this.#startFlush()
+      else await new Promise<void>(resolve => this.#idleWaiters.push(resolve))
     }
     for (const wake of this.#spaceWaiters.splice(0)) wake()
   }
 
   #schedule (): void {
-    if (this.#isFlushing || this.#isScheduled) return
+    if (this.#isScheduled || this.#queue.length === 0 || this.#flushesInFlight >= this.#maxConcurrentFlushes) return
     this.#isScheduled = true
-    if (this.#queuedBytes >= this.#options.flushBytes || this.#options.flushMs === 0) {
-      setImmediate(() => this.#startFlush())
-    } else {
-      setTimeout(() => this.#startFlush(), this.#options.flushMs)
+    const run = (): void => {
+      this.#isScheduled = false
+      this.#startFlush()
     }
+    if (this.#queuedBytes >= this.#options.flushBytes || this.#options.flushMs === 0) setImmediate(run)
+    else setTimeout(run, this.#options.flushMs)
   }
 
   #startFlush (): void {
-    this.#isScheduled = false
-    this.#flush().then(
-      () => { if (this.#queue.length > 0) this.#schedule() },
-      error => this.#options.onFlushError(error, 0)
-    )
-  }
-
-  async #flush (): Promise<void> {
-    if (this.#isFlushing || this.#queue.length === 0) return
-    this.#isFlushing = true
-    const taken = this.#take()
-    try {
-      await this.#write(taken)
-    } finally {
-      this.#isFlushing = false
-      this.#inFlightBytes = 0
+    if (this.#queue.length === 0 || this.#flushesInFlight >= this.#maxConcurrentFlushes) return
+    const { taken, bytes } = this.#take()
+    this.#flushesInFlight++
+    const previousCommit = this.#lastCommit
+    let committed!: () => void
+    this.#lastCommit = new Promise(resolve => { committed = resolve })
+    // Room is freed before the producers are answered, so an answered producer finds it free.
+    const finished = (): void => {
+      committed()
+      this.#flushesInFlight--
+      this.#inFlightBytes -= bytes
       this.#wakeSpaceWaiters()
+      for (const wake of this.#idleWaiters.splice(0)) wake()
+      this.#schedule()
     }
+    this.#write(taken, previousCommit, finished).catch(error => this.#options.onFlushError(error, 0))
   }
 
-  #take (): Waiting[] {
+  #take (): { taken: Waiting[], bytes: number } {
     let bytes = 0
     let count = 0
     while (count < this.#queue.length && (count === 0 || bytes < this.#options.flushBytes)) {
@@ -136,43 +143,43 @@ export class FlushBuffer {
     }
     const taken = this.#queue.splice(0, count)
     this.#queuedBytes -= bytes
-    this.#inFlightBytes = bytes
-    return taken
+    this.#inFlightBytes += bytes
+    return { taken, bytes }
   }
 
-  async #write (taken: Waiting[]): Promise<void> {
-    const chunks = taken.map(waiting => waiting.batch.bytes)
+  async #write (taken: Waiting[], previousCommit: Promise<void>, finished: () => void): Promise<void> {
     let objectKey: string
     let basePosition: number
     let results: AppendResult[]
     try {
-      const location = await this.#options.objectStore.append(chunks)
+      const location = await this.#options.objectStore.append(taken.map(waiting => waiting.batch.bytes))
       objectKey = location.objectKey
-      this.#lastObjectKey = objectKey
       basePosition = location.position
+      this.#lastObjectKey = objectKey
       let position = basePosition
       const appends: BatchAppend[] = taken.map(({ batch }) => {
         const append = { ...batch.append, position, size: batch.bytes.length }
         position += batch.bytes.length
         return append
       })
+      await previousCommit
       results = await this.#options.catalog.commitAppends(objectKey, appends)
     } catch (error) {
       // Nothing of this flush is committed: the object (if written) is an orphan and every
       // producer gets an error, so no acknowledged record is lost.
+      finished()
       this.#options.onFlushError(error, taken.length)
       for (const waiting of taken) waiting.reject(error)
       return
     }
     let position = basePosition
-    const committed: CommittedBatch[] = taken.map((waiting, index) => {
+    const batches: CommittedBatch[] = taken.map((waiting, index) => {
       const entry = { batch: waiting.batch, result: results[index]!, objectKey, position }
       position += waiting.batch.bytes.length
       return entry
     })
-    this.#options.onCommitted(committed)
-    this.#inFlightBytes = 0
-    this.#wakeSpaceWaiters()
+    this.#options.onCommitted(batches)
+    finished()
     for (const [index, waiting] of taken.entries()) waiting.resolve(results[index]!)
   }
 

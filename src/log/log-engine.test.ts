@@ -154,3 +154,17 @@ test('the flush buffer reports full beyond maxPendingBytes and frees up after th
   assert.equal(log.flushBuffer.isFull, false)
   await log.flushBuffer.waitForSpace()
 })
+
+test('batches appended in order keep that order in the log across pipelined flushes', async t => {
+  const { log, topicId } = await setup(t, { flushBytes: 200 })
+  const appends = []
+  for (let index = 0; index < 60; index++) {
+    appends.push(append(log, topicId, index % 2, batchOf(2, `o${index}`)))
+    if (index % 7 === 0) await new Promise(resolve => setImmediate(resolve))
+  }
+  const results = await Promise.all(appends)
+  for (const partition of [0, 1]) {
+    const offsets = results.filter((_, index) => index % 2 === partition).map(result => 'baseOffset' in result ? result.baseOffset : -1)
+    assert.deepEqual(offsets, offsets.map((_, index) => index * 2))
+  }
+})
