@@ -7,7 +7,7 @@ import { KafkaError } from '../common/errors.ts'
 import type { RequestContext } from './handler.ts'
 import { checkTopicConfig, effectiveTopicConfig, topicConfigDefinition, type TopicConfigLimits } from './topic-configs.ts'
 import { topicNameProblem } from './topic-name.ts'
-import { topicConfigLimits, withTopicAdminLock } from './topic-admin.ts'
+import { topicConfigLimits } from './topic-admin.ts'
 import { ConfigResourceType, refuseNonTopicAlteration } from './broker-configs.ts'
 
 const LIST_TYPE = 7
@@ -67,7 +67,7 @@ export async function alterConfigResources<Config extends { name: string }> (
   for (const resource of resources) resourceCounts.set(keyOf(resource), (resourceCounts.get(keyOf(resource)) ?? 0) + 1)
   const limits = topicConfigLimits(services.config)
 
-  return await withTopicAdminLock(clusterId, async () => {
+  return await services.topics.withChangeLock(clusterId, async () => {
     const responses: AlterConfigsResourceResponse[] = []
     for (const resource of resources) {
       const { resourceType, resourceName } = resource

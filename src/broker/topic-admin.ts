@@ -1,28 +1,9 @@
-// What the topic-changing admin handlers share: one change at a time per cluster on this node
-// (a check such as the partition limit and the change it allows must not interleave with
-// another request's), the cluster partition limit, and the limits topic configs are checked against.
+// What the topic-changing admin handlers share: the cluster partition limit and the limits topic
+// configs are checked against. (One change at a time per cluster: TopicRegistry.withChangeLock.)
 import type { SkiffConfig } from '../config/config.ts'
 import { ErrorCode } from '../protocol/error-codes.ts'
 import { KafkaError } from '../common/errors.ts'
 import type { TopicConfigLimits } from './topic-configs.ts'
-
-const queues = new Map<string, Promise<unknown>>()
-
-/**
- * Runs `change` after every change queued before it for the same cluster has finished.
- * Serializes within this node only; across nodes the Catalog is the arbiter.
- */
-export async function withTopicAdminLock<T> (clusterId: string, change: () => Promise<T>): Promise<T> {
-  const previous = queues.get(clusterId) ?? Promise.resolve()
-  const result = previous.then(change, change)
-  const settled = result.then(() => undefined, () => undefined)
-  queues.set(clusterId, settled)
-  try {
-    return await result
-  } finally {
-    if (queues.get(clusterId) === settled) queues.delete(clusterId)
-  }
-}
 
 /**
  * Throws KafkaError INVALID_REQUEST (what MSK answers) when adding `adding` partitions to a cluster

@@ -11,9 +11,27 @@ interface ClusterTopics {
 export class TopicRegistry {
   readonly #catalog: Catalog
   readonly #clusters = new Map<string, ClusterTopics>()
+  readonly #changeQueues = new Map<string, Promise<unknown>>()
 
   constructor (catalog: Catalog) {
     this.#catalog = catalog
+  }
+
+  /**
+   * Runs `change` after every change queued before it for the same cluster has finished, so a
+   * check (such as the partition limit) and the change it allows never interleave with another
+   * request's. Serializes within this node; across nodes the Catalog is the arbiter.
+   */
+  async withChangeLock<T> (clusterId: string, change: () => Promise<T>): Promise<T> {
+    const previous = this.#changeQueues.get(clusterId) ?? Promise.resolve()
+    const result = previous.then(change, change)
+    const settled = result.then(() => undefined, () => undefined)
+    this.#changeQueues.set(clusterId, settled)
+    try {
+      return await result
+    } finally {
+      if (this.#changeQueues.get(clusterId) === settled) this.#changeQueues.delete(clusterId)
+    }
   }
 
   async load (clusterId: string): Promise<void> {

@@ -8,7 +8,7 @@ import { ErrorCode } from '../../protocol/error-codes.ts'
 import { KafkaError } from '../../common/errors.ts'
 import type { TopicRecord } from '../../storage/catalog.ts'
 import { defineHandler, type RequestContext } from '../handler.ts'
-import { checkPartitionLimit, withTopicAdminLock } from '../topic-admin.ts'
+import { checkPartitionLimit } from '../topic-admin.ts'
 
 /** Returns the topic and how many partitions it gains; throws KafkaError when the change is refused. */
 function checkIncrease (request: CreatePartitionsTopic, context: RequestContext): { topic: TopicRecord, added: number } {
@@ -37,7 +37,7 @@ export const createPartitionsHandler = defineHandler({
     const counts = new Map<string, number>()
     for (const topic of request.topics) counts.set(topic.name, (counts.get(topic.name) ?? 0) + 1)
 
-    const results = await withTopicAdminLock(clusterId, async () => {
+    const results = await services.topics.withChangeLock(clusterId, async () => {
       const results = new Map<string, CreatePartitionsTopicResult>()
       let partitionsAdded = 0
       for (const topicRequest of request.topics) {

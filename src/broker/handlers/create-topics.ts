@@ -17,7 +17,7 @@ import { KafkaError } from '../../common/errors.ts'
 import { defineHandler, type RequestContext } from '../handler.ts'
 import { checkTopicConfig } from '../topic-configs.ts'
 import { topicCollisionKey, topicNameProblem } from '../topic-name.ts'
-import { checkPartitionLimit, topicConfigLimits, withTopicAdminLock } from '../topic-admin.ts'
+import { checkPartitionLimit, topicConfigLimits } from '../topic-admin.ts'
 import { describeTopicConfigs } from '../describe-topic-configs.ts'
 
 /** What every topic reports as its replication factor: the service keeps three copies. */
@@ -78,7 +78,7 @@ export const createTopicsHandler = defineHandler({
     const counts = new Map<string, number>()
     for (const topic of request.topics) counts.set(topic.name, (counts.get(topic.name) ?? 0) + 1)
 
-    const results = await withTopicAdminLock(clusterId, async () => {
+    const results = await services.topics.withChangeLock(clusterId, async () => {
       const results = new Map<string, CreatableTopicResult>()
       const reservedKeys = new Map<string, string>()
       for (const existing of services.topics.list(clusterId)) reservedKeys.set(topicCollisionKey(existing.name), existing.name)

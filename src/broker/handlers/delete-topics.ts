@@ -8,7 +8,6 @@ import { DeleteTopicsApi, type DeletableTopicResult } from '../../protocol/messa
 import { ErrorCode } from '../../protocol/error-codes.ts'
 import { ZERO_UUID } from '../../protocol/primitives/reader.ts'
 import { defineHandler } from '../handler.ts'
-import { withTopicAdminLock } from '../topic-admin.ts'
 
 interface Target {
   name: string | null
@@ -56,7 +55,7 @@ export const deleteTopicsHandler = defineHandler({
   async handle (request, context) {
     const { services, clusterId, apiVersion, logger } = context
     const targets = targetsOf(request.topicNames, request.topics, apiVersion)
-    const responses = await withTopicAdminLock(clusterId, async () => {
+    const responses = await services.topics.withChangeLock(clusterId, async () => {
       const responses: DeletableTopicResult[] = []
       const deletedIds = new Set<string>()
       for (const target of targets) {
