@@ -1,5 +1,5 @@
 // The Catalog interface: every piece of metadata Skiff keeps (clusters, topics, partitions,
-// batch coordinates, nodes). Offsets are assigned here, in one transaction per flush, which
+// batch coordinates, nodes, consumer groups and their committed offsets). Offsets are assigned here, in one transaction per flush, which
 // makes the Catalog the sequencer of the diskless log (DESIGN.md, "The data path").
 // Every row is keyed by cluster; topic ids are UUIDs unique across clusters.
 
@@ -76,6 +76,40 @@ export interface ExpireOptions {
   retainBytes?: number
 }
 
+/**
+ * A consumer group as the Catalog keeps it: enough to count, list and describe groups that no
+ * node has loaded. Members live only in the memory of the group's coordinator (DESIGN.md).
+ */
+export interface GroupRecord {
+  clusterId: string
+  groupId: string
+  /** 'consumer' for consumer groups; '' for a group that only commits offsets (assign() + commit). */
+  protocolType: string
+  /** The classic group state as Kafka spells it: Empty, PreparingRebalance, CompletingRebalance, Stable. */
+  state: string
+  generationId: number
+  createdAtMs: number
+}
+
+/** What createGroup did: made the group, found it already there, or refused it at the cluster's limit. */
+export type CreateGroupResult = 'created' | 'exists' | 'limit-reached'
+
+export interface GroupPartition {
+  topicId: string
+  partition: number
+}
+
+/** One committed offset of a group (OffsetCommit), keyed by topic id so a recreated topic starts afresh. */
+export interface CommittedOffset {
+  topicId: string
+  partition: number
+  committedOffset: number
+  /** -1 when the client sent none. */
+  leaderEpoch: number
+  metadata: string
+  commitTimestampMs: number
+}
+
 export interface Catalog {
   close(): Promise<void>
 
@@ -88,7 +122,7 @@ export interface Catalog {
   getTopic(clusterId: string, name: string): Promise<TopicRecord | undefined>
   getTopicById(clusterId: string, topicId: string): Promise<TopicRecord | undefined>
   listTopics(clusterId: string): Promise<TopicRecord[]>
-  /** Removes the topic, its partitions and coordinates. Returns the removed topic, if any. */
+  /** Removes the topic, its partitions, coordinates and committed offsets. Returns the removed topic, if any. */
   deleteTopic(clusterId: string, name: string): Promise<TopicRecord | undefined>
   /** Raises the partition count; throws KafkaError INVALID_PARTITIONS when not an increase. */
   setPartitionCount(clusterId: string, name: string, partitionCount: number): Promise<void>
@@ -123,4 +157,27 @@ export interface Catalog {
   /** Registers a node (nodeId -1 to allocate one) or renews its lease; returns the node id. */
   registerNode(node: NodeRecord): Promise<number>
   listLiveNodes(nowMs: number): Promise<NodeRecord[]>
+
+  /**
+   * Creates the group unless it exists or the cluster already has `maxGroupsPerCluster` groups;
+   * the count and the insert are one transaction.
+   */
+  createGroup(group: GroupRecord, maxGroupsPerCluster: number): Promise<CreateGroupResult>
+  getGroup(clusterId: string, groupId: string): Promise<GroupRecord | undefined>
+  /** The cluster's groups by group id. */
+  listGroups(clusterId: string): Promise<GroupRecord[]>
+  /** Records a group's protocol type, state and generation; false when the group does not exist. */
+  updateGroup(clusterId: string, groupId: string, changes: Pick<GroupRecord, 'protocolType' | 'state' | 'generationId'>): Promise<boolean>
+  /** Removes the group and its committed offsets; false when it did not exist. */
+  deleteGroup(clusterId: string, groupId: string): Promise<boolean>
+  /**
+   * Stores the offsets (replacing earlier ones of the same partitions) in one transaction and
+   * answers an error code per offset, in order: 0, UNKNOWN_TOPIC_OR_PARTITION when the partition
+   * does not exist in the cluster, GROUP_ID_NOT_FOUND when the group does not.
+   */
+  commitOffsets(clusterId: string, groupId: string, offsets: readonly CommittedOffset[]): Promise<number[]>
+  /** The group's committed offsets of these partitions (all of them when omitted), by topic id and partition. */
+  fetchOffsets(clusterId: string, groupId: string, partitions?: readonly GroupPartition[]): Promise<CommittedOffset[]>
+  /** Removes the group's committed offsets of these partitions; returns how many there were. */
+  deleteOffsets(clusterId: string, groupId: string, partitions: readonly GroupPartition[]): Promise<number>
 }

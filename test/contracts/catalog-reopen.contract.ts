@@ -6,6 +6,7 @@ import { describe, it } from 'node:test'
 import type { TestContext } from 'node:test'
 import type { Catalog } from '../../src/storage/catalog.ts'
 import { CLUSTER, batchAppend, topicRecord } from './catalog-fixtures.ts'
+import { committed, groupRecord } from './catalog-groups.contract.ts'
 
 /**
  * For persistent catalogs: `location(t)` picks a fresh store and returns a function that opens
@@ -42,6 +43,22 @@ export function runCatalogReopenContract (name: string, location: (t: TestContex
       const [result] = await second.commitAppends('object-2', [batchAppend(topic, 0, { position: 0, size: 10, offsetCount: 1 })])
       assert.deepEqual(result, { errorCode: 0, baseOffset: 10, logStartOffset: 3 })
       assert.ok(await second.registerNode({ nodeId: -1, host: 'h2', port: 9092, rack: null, leaseExpiresAtMs: 100 }) > nodeId)
+    })
+
+    it('keeps groups and committed offsets across close and reopen', async t => {
+      const open = await location(t)
+      const first = await open()
+      const topic = topicRecord('events', 2)
+      await first.createTopic(topic)
+      await first.createGroup(groupRecord('g'), 5)
+      await first.updateGroup(CLUSTER, 'g', { protocolType: 'consumer', state: 'Stable', generationId: 3 })
+      await first.commitOffsets(CLUSTER, 'g', [committed(topic.topicId, 1, 42, { leaderEpoch: 2, metadata: 'm' })])
+      await first.close()
+
+      const second = await open()
+      t.after(() => second.close())
+      assert.deepEqual(await second.listGroups(CLUSTER), [{ ...groupRecord('g'), state: 'Stable', generationId: 3 }])
+      assert.deepEqual(await second.fetchOffsets(CLUSTER, 'g'), [committed(topic.topicId, 1, 42, { leaderEpoch: 2, metadata: 'm' })])
     })
 
     it('lets two connections to one store commit in turn without losing offsets', async t => {

@@ -9,6 +9,7 @@ import {
   CLUSTER, OTHER_CLUSTER, batchAppend, commitRows, isKafkaError, offsetsOf, openWithTopic, opened, topicRecord
 } from './catalog-fixtures.ts'
 import type { OpenCatalog } from './catalog-fixtures.ts'
+import { runCatalogGroupsContract } from './catalog-groups.contract.ts'
 
 export type { OpenCatalog } from './catalog-fixtures.ts'
 export { runCatalogReopenContract } from './catalog-reopen.contract.ts'
@@ -410,6 +411,8 @@ export function runCatalogContract (name: string, open: OpenCatalog): void {
         assert.deepEqual(await catalog.listLiveNodes(3_000), [])
       })
     })
+
+    runCatalogGroupsContract(open)
   })
 }
 

@@ -9,11 +9,16 @@ import type {
   BatchCoordinate,
   Catalog,
   ClusterRecord,
+  CommittedOffset,
+  CreateGroupResult,
   ExpireOptions,
+  GroupPartition,
+  GroupRecord,
   NodeRecord,
   PartitionOffsets,
   TopicRecord
 } from '../catalog.ts'
+import { MemoryGroupStore } from './memory-group-store.ts'
 
 interface PartitionState {
   logStartOffset: number
@@ -54,6 +59,10 @@ export class MemoryCatalog implements Catalog {
   #topicsByName = new Map<string, Map<string, TopicState>>()
   #topicsById = new Map<string, TopicState>()
   #nodes = new Map<number, NodeRecord>()
+  readonly #groups = new MemoryGroupStore((clusterId, topicId, partition) => {
+    const topic = this.#topicsById.get(topicId)
+    return topic?.record.clusterId === clusterId && partition >= 0 && partition < topic.partitions.length
+  })
   #isClosed = false
 
   async close (): Promise<void> {
@@ -128,6 +137,7 @@ export class MemoryCatalog implements Catalog {
     if (byName === undefined || state === undefined) return undefined
     byName.delete(name)
     this.#topicsById.delete(state.record.topicId)
+    this.#groups.forgetTopic(clusterId, state.record.topicId)
     return copyTopic(state.record)
   }
 
@@ -290,6 +300,46 @@ export class MemoryCatalog implements Catalog {
       .filter(node => node.leaseExpiresAtMs > nowMs)
       .map(node => ({ ...node }))
       .sort((a, b) => a.nodeId - b.nodeId)
+  }
+
+  async createGroup (group: GroupRecord, maxGroupsPerCluster: number): Promise<CreateGroupResult> {
+    this.#checkOpen()
+    return this.#groups.createGroup(group, maxGroupsPerCluster)
+  }
+
+  async getGroup (clusterId: string, groupId: string): Promise<GroupRecord | undefined> {
+    this.#checkOpen()
+    return this.#groups.getGroup(clusterId, groupId)
+  }
+
+  async listGroups (clusterId: string): Promise<GroupRecord[]> {
+    this.#checkOpen()
+    return this.#groups.listGroups(clusterId)
+  }
+
+  async updateGroup (clusterId: string, groupId: string, changes: Pick<GroupRecord, 'protocolType' | 'state' | 'generationId'>): Promise<boolean> {
+    this.#checkOpen()
+    return this.#groups.updateGroup(clusterId, groupId, changes)
+  }
+
+  async deleteGroup (clusterId: string, groupId: string): Promise<boolean> {
+    this.#checkOpen()
+    return this.#groups.deleteGroup(clusterId, groupId)
+  }
+
+  async commitOffsets (clusterId: string, groupId: string, offsets: readonly CommittedOffset[]): Promise<number[]> {
+    this.#checkOpen()
+    return this.#groups.commitOffsets(clusterId, groupId, offsets)
+  }
+
+  async fetchOffsets (clusterId: string, groupId: string, partitions?: readonly GroupPartition[]): Promise<CommittedOffset[]> {
+    this.#checkOpen()
+    return this.#groups.fetchOffsets(clusterId, groupId, partitions)
+  }
+
+  async deleteOffsets (clusterId: string, groupId: string, partitions: readonly GroupPartition[]): Promise<number> {
+    this.#checkOpen()
+    return this.#groups.deleteOffsets(clusterId, groupId, partitions)
   }
 
   #dropLeadingRows (state: PartitionState, count: number): void {

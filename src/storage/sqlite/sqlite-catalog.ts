@@ -14,12 +14,17 @@ import type {
   BatchCoordinate,
   Catalog,
   ClusterRecord,
+  CommittedOffset,
+  CreateGroupResult,
   ExpireOptions,
+  GroupPartition,
+  GroupRecord,
   NodeRecord,
   PartitionOffsets,
   TopicRecord
 } from '../catalog.ts'
 import { applyMigrations } from './migrations/index.ts'
+import { SqliteGroupStore } from './sqlite-group-store.ts'
 import { prepareStatements } from './sqlite-statements.ts'
 import type { PartitionRow, Statements, TopicRow } from './sqlite-statements.ts'
 
@@ -69,10 +74,12 @@ export class SqliteCatalog implements Catalog {
   #db: Database
   #sql: Statements
   #commit: Transaction<CommitFunction>
+  #groups: SqliteGroupStore
 
   constructor (db: Database) {
     this.#db = db
     this.#sql = prepareStatements(db)
+    this.#groups = new SqliteGroupStore(db)
     this.#commit = db.transaction<CommitFunction>((objectKey, appends) => this.#commitInTransaction(objectKey, appends))
   }
 
@@ -135,6 +142,7 @@ export class SqliteCatalog implements Catalog {
       const row = this.#sql.getTopic.get(clusterId, name)
       if (row === undefined) return undefined
       this.#sql.deleteBatchesOfTopic.run(row.topicId)
+      this.#groups.forgetTopic(row.topicId)
       this.#sql.deletePartitions.run(row.topicId)
       this.#sql.deleteTopic.run(row.topicId)
       return toTopicRecord(row)
@@ -252,6 +260,38 @@ export class SqliteCatalog implements Catalog {
 
   async listLiveNodes (nowMs: number): Promise<NodeRecord[]> {
     return this.#sql.listLiveNodes.all(nowMs)
+  }
+
+  async createGroup (group: GroupRecord, maxGroupsPerCluster: number): Promise<CreateGroupResult> {
+    return this.#groups.createGroup(group, maxGroupsPerCluster)
+  }
+
+  async getGroup (clusterId: string, groupId: string): Promise<GroupRecord | undefined> {
+    return this.#groups.getGroup(clusterId, groupId)
+  }
+
+  async listGroups (clusterId: string): Promise<GroupRecord[]> {
+    return this.#groups.listGroups(clusterId)
+  }
+
+  async updateGroup (clusterId: string, groupId: string, changes: Pick<GroupRecord, 'protocolType' | 'state' | 'generationId'>): Promise<boolean> {
+    return this.#groups.updateGroup(clusterId, groupId, changes)
+  }
+
+  async deleteGroup (clusterId: string, groupId: string): Promise<boolean> {
+    return this.#groups.deleteGroup(clusterId, groupId)
+  }
+
+  async commitOffsets (clusterId: string, groupId: string, offsets: readonly CommittedOffset[]): Promise<number[]> {
+    return this.#groups.commitOffsets(clusterId, groupId, offsets)
+  }
+
+  async fetchOffsets (clusterId: string, groupId: string, partitions?: readonly GroupPartition[]): Promise<CommittedOffset[]> {
+    return this.#groups.fetchOffsets(clusterId, groupId, partitions)
+  }
+
+  async deleteOffsets (clusterId: string, groupId: string, partitions: readonly GroupPartition[]): Promise<number> {
+    return this.#groups.deleteOffsets(clusterId, groupId, partitions)
   }
 
   #commitInTransaction (objectKey: string, appends: readonly BatchAppend[]): AppendResult[] {

@@ -15,7 +15,8 @@ const methods = [
   'createCluster', 'getCluster', 'listClusters', 'createTopic', 'getTopic', 'getTopicById', 'listTopics', 'deleteTopic',
   'setPartitionCount', 'setTopicConfigs', 'getPartitionOffsets', 'commitAppends', 'findBatches', 'findBatchByTimestamp',
   'findMaxTimestampBatch', 'advanceLogStartOffset', 'expireBatches', 'partitionSizeBytes', 'listReferencedObjectKeys',
-  'registerNode', 'listLiveNodes'
+  'registerNode', 'listLiveNodes', 'createGroup', 'getGroup', 'listGroups', 'updateGroup', 'deleteGroup', 'commitOffsets',
+  'fetchOffsets', 'deleteOffsets'
 ] as const satisfies ReadonlyArray<keyof Catalog>
 
 function toError (error: Extract<CatalogReply, { error: unknown }>['error']): Error {

@@ -4,6 +4,7 @@
 import type { Database } from 'better-sqlite3'
 import { ServiceError } from '../../../common/errors.ts'
 import { initialSchema } from './0001-initial.ts'
+import { consumerGroupsSchema } from './0002-consumer-groups.ts'
 
 export interface Migration {
   version: number
@@ -13,7 +14,8 @@ export interface Migration {
 
 /** Every migration, by ascending version. Never edit an applied one: add the next version. */
 export const migrations: readonly Migration[] = [
-  { version: 1, name: 'initial', sql: initialSchema }
+  { version: 1, name: 'initial', sql: initialSchema },
+  { version: 2, name: 'consumer-groups', sql: consumerGroupsSchema }
 ]
 
 /** Applies the pending migrations in one write transaction; returns the schema version. */
