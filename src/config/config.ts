@@ -35,6 +35,27 @@ export interface SkiffConfig {
     maxFetchBytes: number
     /** Requests a connection may have in flight before its socket stops being read. */
     maxInFlightRequests: number
+    /**
+     * Consumer groups a cluster may hold (groups with members or committed offsets). 5 as in the
+     * MSK Serverless guide's table; AWS's current quota is 500, so raise it per deployment.
+     */
+    consumerGroupsPerCluster: number
+  }
+  /** Classic consumer group coordination, with Kafka's broker settings as defaults. */
+  groups: {
+    /** group.min.session.timeout.ms / group.max.session.timeout.ms: JoinGroup outside answers INVALID_SESSION_TIMEOUT. */
+    minSessionTimeoutMs: number
+    maxSessionTimeoutMs: number
+    /** group.initial.rebalance.delay.ms: how long an empty group waits for more members before its first generation. */
+    initialRebalanceDelayMs: number
+    /** How long a new member's parked JoinGroup may wait before the member is dropped (Kafka: 5 min). */
+    newMemberJoinTimeoutMs: number
+    /** group.max.size: members per group (GROUP_MAX_SIZE_REACHED beyond). */
+    maxSize: number
+    /** offset.metadata.max.bytes: longer commit metadata answers OFFSET_METADATA_TOO_LARGE. */
+    offsetMetadataMaxBytes: number
+    /** Largest protocol metadata (JoinGroup) or assignment (SyncGroup) of one member; larger answers MESSAGE_TOO_LARGE. */
+    maxMemberMetadataBytes: number
   }
   /** The cluster served on the plaintext listener until tenant clusters arrive. */
   defaultCluster: { clusterId: string, name: string }
@@ -61,7 +82,17 @@ export function defaultConfig (): SkiffConfig {
       defaultPartitions: 1,
       maxRetentionMs: 24 * 60 * 60 * 1000,
       maxFetchBytes: 55 * MiB,
-      maxInFlightRequests: 32
+      maxInFlightRequests: 32,
+      consumerGroupsPerCluster: 5
+    },
+    groups: {
+      minSessionTimeoutMs: 6000,
+      maxSessionTimeoutMs: 1_800_000,
+      initialRebalanceDelayMs: 3000,
+      newMemberJoinTimeoutMs: 5 * 60 * 1000,
+      maxSize: 2_147_483_647,
+      offsetMetadataMaxBytes: 4096,
+      maxMemberMetadataBytes: 1 * MiB
     },
     defaultCluster: { clusterId: 'skiff-default-cluster', name: 'default' }
   }
@@ -96,7 +127,8 @@ function fromEnvironment (env: NodeJS.ProcessEnv): SkiffConfigInput {
     catalogUrl: env.SKIFF_CATALOG_URL,
     objectStoreUrl: env.SKIFF_OBJECT_STORE_URL,
     logLevel: env.SKIFF_LOG_LEVEL,
-    flush: { ms: number('SKIFF_FLUSH_MS'), bytes: number('SKIFF_FLUSH_BYTES') }
+    flush: { ms: number('SKIFF_FLUSH_MS'), bytes: number('SKIFF_FLUSH_BYTES') },
+    limits: { consumerGroupsPerCluster: number('SKIFF_CONSUMER_GROUPS_PER_CLUSTER') }
   }
 }
 
@@ -117,5 +149,12 @@ function validate (config: SkiffConfig): void {
   if (!(config.flush.bytes > 0)) problems.push('flush.bytes must be > 0')
   if (config.limits.maxMessageBytes > config.limits.maxRequestBytes) problems.push('maxMessageBytes exceeds maxRequestBytes')
   if (!Number.isInteger(config.limits.defaultPartitions) || config.limits.defaultPartitions < 1) problems.push('defaultPartitions must be an integer >= 1')
+  if (!Number.isInteger(config.limits.consumerGroupsPerCluster) || config.limits.consumerGroupsPerCluster < 0) {
+    problems.push('consumerGroupsPerCluster must be an integer >= 0')
+  }
+  if (!(config.groups.minSessionTimeoutMs > 0 && config.groups.minSessionTimeoutMs <= config.groups.maxSessionTimeoutMs)) {
+    problems.push('groups.minSessionTimeoutMs must be > 0 and <= groups.maxSessionTimeoutMs')
+  }
+  if (!(config.groups.initialRebalanceDelayMs >= 0)) problems.push('groups.initialRebalanceDelayMs must be >= 0')
   if (problems.length > 0) throw new Error(`invalid configuration: ${problems.join('; ')}`)
 }

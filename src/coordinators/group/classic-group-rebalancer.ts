@@ -1,0 +1,465 @@
+// The classic group membership protocol on one in-memory group: JoinGroup (with MEMBER_ID_REQUIRED,
+// static members and the initial rebalance delay), SyncGroup, Heartbeat, LeaveGroup, and the
+// session, rebalance and sync timeouts. It follows the behavior of Kafka's GroupMetadataManager for
+// classic groups. Every method runs without awaiting, so each change to a group is atomic.
+import { randomUUID } from 'node:crypto'
+import type { Logger } from '../../common/logger.ts'
+import { ErrorCode } from '../../protocol/error-codes.ts'
+import {
+  ClassicGroup, ClassicGroupMember, EMPTY_BYTES, JOIN_TIMER, SYNC_TIMER, heartbeatTimer, joinError, syncError,
+  type JoinResult, type MemberProtocol, type SyncResult
+} from './classic-group-state.ts'
+
+export interface RebalancerSettings {
+  initialRebalanceDelayMs: number
+  newMemberJoinTimeoutMs: number
+  /** group.max.size */
+  maxSize: number
+}
+
+export interface JoinRequest {
+  memberId: string
+  groupInstanceId: string | null
+  protocolType: string
+  protocols: MemberProtocol[]
+  sessionTimeoutMs: number
+  rebalanceTimeoutMs: number
+  reason: string | null
+  clientId: string
+  clientHost: string
+  apiVersion: number
+}
+
+export interface SyncRequest {
+  memberId: string
+  groupInstanceId: string | null
+  generationId: number
+  protocolType: string | null
+  protocolName: string | null
+  assignments: Array<{ memberId: string, assignment: Buffer }>
+}
+
+export interface MemberIdentity {
+  memberId: string
+  groupInstanceId: string | null
+  reason: string | null
+}
+
+export interface RebalancerOptions {
+  settings: RebalancerSettings
+  logger: Logger
+  /** Called after the group's state or generation changed (the coordinator records it). */
+  onGroupChange: (group: ClassicGroup) => void
+  /** Makes the random part of new member ids (tests make them predictable). */
+  newId?: () => string
+}
+
+/** JoinGroup v4+ sends new dynamic members away to rejoin with an id (KIP-394). */
+const FIRST_VERSION_REQUIRING_MEMBER_ID = 4
+/** JoinGroup v9+ lets a rejoining static leader skip the assignment (KIP-814). */
+const FIRST_VERSION_SKIPPING_ASSIGNMENT = 9
+
+export class ClassicGroupRebalancer {
+  readonly #settings: RebalancerSettings
+  readonly #logger: Logger
+  readonly #onGroupChange: (group: ClassicGroup) => void
+  readonly #newId: () => string
+
+  constructor (options: RebalancerOptions) {
+    this.#settings = options.settings
+    this.#logger = options.logger
+    this.#onGroupChange = options.onGroupChange
+    this.#newId = options.newId ?? randomUUID
+  }
+
+  join (group: ClassicGroup, request: JoinRequest): Promise<JoinResult> {
+    return new Promise(respond => {
+      if (group.is('Dead')) {
+        respond(joinError(request.memberId, ErrorCode.COORDINATOR_NOT_AVAILABLE))
+      } else if (!this.#acceptsJoiningMember(group, request.memberId)) {
+        this.#logger.warn({ group: group.groupId, members: group.members.size, maxSize: this.#settings.maxSize }, 'group is full')
+        respond(joinError('', ErrorCode.GROUP_MAX_SIZE_REACHED))
+      } else if (!group.supportsProtocols(request.protocolType, request.protocols.map(protocol => protocol.name))) {
+        this.#logger.warn({ group: group.groupId, memberId: request.memberId, protocolType: request.protocolType, protocols: request.protocols.map(protocol => protocol.name) },
+          'JoinGroup refused: no protocol in common with the group')
+        respond(joinError(request.memberId, ErrorCode.INCONSISTENT_GROUP_PROTOCOL))
+      } else if (request.memberId === '') {
+        this.#joinNewMember(group, request, respond)
+      } else {
+        this.#joinExistingMember(group, request, respond)
+      }
+    })
+  }
+
+  sync (group: ClassicGroup, request: SyncRequest): Promise<SyncResult> {
+    return new Promise(respond => {
+      const errorCode = this.#validateSync(group, request)
+      if (errorCode !== 0) {
+        respond(syncError(errorCode))
+        return
+      }
+      const member = group.members.get(request.memberId)!
+      if (group.is('PreparingRebalance')) {
+        respond(syncError(ErrorCode.REBALANCE_IN_PROGRESS))
+      } else if (group.is('CompletingRebalance')) {
+        member.completeSync(syncError(ErrorCode.REBALANCE_IN_PROGRESS))
+        member.awaitingSync = respond
+        this.#removePendingSync(group, member.memberId)
+        if (group.isLeader(member.memberId)) this.#completeSync(group, request.assignments)
+      } else {
+        this.#removePendingSync(group, member.memberId)
+        respond({ errorCode: 0, protocolType: group.protocolType, protocolName: group.protocolName, assignment: member.assignment })
+      }
+    })
+  }
+
+  heartbeat (group: ClassicGroup, memberId: string, groupInstanceId: string | null, generationId: number): number {
+    if (group.is('Dead')) return ErrorCode.COORDINATOR_NOT_AVAILABLE
+    const memberError = group.validateMember(memberId, groupInstanceId)
+    if (memberError !== 0) return memberError
+    if (generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION
+    if (group.is('Empty')) return ErrorCode.UNKNOWN_MEMBER_ID
+    this.keepAlive(group, memberId)
+    return group.is('PreparingRebalance') ? ErrorCode.REBALANCE_IN_PROGRESS : 0
+  }
+
+  /** LeaveGroup: an error code per member, in order (the caller answers COORDINATOR_NOT_AVAILABLE for a Dead group). */
+  leave (group: ClassicGroup, members: readonly MemberIdentity[]): number[] {
+    const results = members.map(({ memberId, groupInstanceId, reason }) => {
+      // Administrative removal names only the instance id (kafka-consumer-groups --delete-members).
+      if (memberId === '') {
+        const staticMemberId = groupInstanceId === null ? undefined : group.staticMembers.get(groupInstanceId)
+        if (staticMemberId === undefined) return ErrorCode.UNKNOWN_MEMBER_ID
+        this.#removeLeavingMember(group, staticMemberId, reason)
+        return 0
+      }
+      if (group.pendingJoinMembers.has(memberId)) {
+        group.remove(memberId)
+        return 0
+      }
+      const errorCode = group.validateMember(memberId, groupInstanceId)
+      if (errorCode === 0) this.#removeLeavingMember(group, memberId, reason)
+      return errorCode
+    })
+    if (results.some(errorCode => errorCode === 0)) {
+      if (group.is('Stable') || group.is('CompletingRebalance')) this.#prepareRebalanceOrCompleteJoin(group, 'members left the group')
+      else if (group.is('PreparingRebalance')) this.#maybeCompleteJoinPhase(group)
+    }
+    return results
+  }
+
+  /** Restarts a member's session timer (heartbeats, and commits in Stable or PreparingRebalance). */
+  keepAlive (group: ClassicGroup, memberId: string, timeoutMs?: number): void {
+    const member = group.members.get(memberId)
+    if (member === undefined) return
+    group.schedule(heartbeatTimer(memberId), timeoutMs ?? member.sessionTimeoutMs, () => this.#expireMember(group, memberId))
+  }
+
+  /** Marks the group Dead (deleted or unloaded): parked requests are told to find the coordinator again. */
+  kill (group: ClassicGroup): void {
+    group.cancelAllTimers()
+    group.transitionTo('Dead')
+    for (const member of group.members.values()) {
+      member.completeJoin(joinError(member.memberId, ErrorCode.COORDINATOR_NOT_AVAILABLE))
+      member.completeSync(syncError(ErrorCode.COORDINATOR_NOT_AVAILABLE))
+    }
+  }
+
+  #acceptsJoiningMember (group: ClassicGroup, memberId: string): boolean {
+    const { maxSize } = this.#settings
+    const member = group.members.get(memberId)
+    switch (group.state) {
+      case 'Empty':
+      case 'Dead':
+        return true
+      case 'PreparingRebalance':
+        return member?.awaitingJoin !== undefined || group.awaitingJoinCount < maxSize
+      default:
+        return member !== undefined || group.members.size < maxSize
+    }
+  }
+
+  #joinNewMember (group: ClassicGroup, request: JoinRequest, respond: (result: JoinResult) => void): void {
+    const newMemberId = `${request.groupInstanceId ?? request.clientId}-${this.#newId()}`
+    if (request.groupInstanceId !== null) {
+      const existingMemberId = group.staticMembers.get(request.groupInstanceId)
+      if (existingMemberId !== undefined) {
+        this.#replaceStaticMember(group, request, existingMemberId, newMemberId, respond)
+      } else {
+        this.#addMember(group, request, newMemberId, respond)
+      }
+    } else if (request.apiVersion >= FIRST_VERSION_REQUIRING_MEMBER_ID) {
+      group.pendingJoinMembers.add(newMemberId)
+      group.schedule(heartbeatTimer(newMemberId), request.sessionTimeoutMs, () => this.#expireMember(group, newMemberId))
+      respond(joinError(newMemberId, ErrorCode.MEMBER_ID_REQUIRED))
+    } else {
+      this.#addMember(group, request, newMemberId, respond)
+    }
+  }
+
+  #joinExistingMember (group: ClassicGroup, request: JoinRequest, respond: (result: JoinResult) => void): void {
+    const { memberId } = request
+    if (group.pendingJoinMembers.has(memberId)) {
+      this.#addMember(group, request, memberId, respond)
+      return
+    }
+    const errorCode = group.validateMember(memberId, request.groupInstanceId)
+    if (errorCode !== 0) {
+      this.#logger.info({ group: group.groupId, memberId, groupInstanceId: request.groupInstanceId, errorCode }, 'JoinGroup refused for an unknown or fenced member')
+      respond(joinError(memberId, errorCode))
+      return
+    }
+    const member = group.members.get(memberId)!
+    const reason = `member ${memberId} rejoins in ${group.state}; client reason: ${request.reason ?? 'not provided'}`
+    if (group.is('PreparingRebalance')) {
+      this.#updateMemberAndRebalance(group, member, request, respond, reason)
+    } else if (group.is('CompletingRebalance')) {
+      // Same metadata: it missed the JoinGroup answer; give it the current generation again.
+      if (member.matches(request.protocols)) respond(this.#joinAnswer(group, member, group.isLeader(memberId)))
+      else this.#updateMemberAndRebalance(group, member, request, respond, reason)
+    } else if (group.is('Stable')) {
+      // The leader rejoins to make the group rebalance (its subscribed topics changed, say).
+      if (group.isLeader(memberId) || !member.matches(request.protocols)) this.#updateMemberAndRebalance(group, member, request, respond, reason)
+      else respond(this.#joinAnswer(group, member, false))
+    } else {
+      respond(joinError(memberId, ErrorCode.UNKNOWN_MEMBER_ID))
+    }
+  }
+
+  #addMember (group: ClassicGroup, request: JoinRequest, memberId: string, respond: (result: JoinResult) => void): void {
+    const member = new ClassicGroupMember({
+      memberId,
+      groupInstanceId: request.groupInstanceId,
+      clientId: request.clientId,
+      clientHost: request.clientHost,
+      rebalanceTimeoutMs: request.rebalanceTimeoutMs,
+      sessionTimeoutMs: request.sessionTimeoutMs,
+      protocolType: request.protocolType,
+      protocols: request.protocols
+    })
+    member.isNew = true
+    member.awaitingJoin = respond
+    if (group.is('PreparingRebalance') && group.previousState === 'Empty') group.newMemberAdded = true
+    group.add(member)
+    // A new member cannot heartbeat while its JoinGroup is parked; drop it if the join takes too long.
+    this.keepAlive(group, memberId, this.#settings.newMemberJoinTimeoutMs)
+    this.#prepareRebalanceOrCompleteJoin(group, `member ${memberId} joins (instance ${request.groupInstanceId ?? 'none'}); client reason: ${request.reason ?? 'not provided'}`)
+  }
+
+  #updateMemberAndRebalance (group: ClassicGroup, member: ClassicGroupMember, request: JoinRequest,
+    respond: (result: JoinResult) => void, reason: string): void {
+    group.updateMember(member, request.protocols, request.rebalanceTimeoutMs, request.sessionTimeoutMs, respond)
+    this.#prepareRebalanceOrCompleteJoin(group, reason)
+  }
+
+  /** A static member restarted: it takes over its old member id's place, without a rebalance when nothing changed. */
+  #replaceStaticMember (group: ClassicGroup, request: JoinRequest, oldMemberId: string, newMemberId: string,
+    respond: (result: JoinResult) => void): void {
+    const groupInstanceId = request.groupInstanceId!
+    const previousLeader = group.leaderId
+    const member = group.replaceStaticMember(groupInstanceId, oldMemberId, newMemberId)
+    const isUnchanged = member.matches(request.protocols)
+    member.clientId = request.clientId
+    member.clientHost = request.clientHost
+    group.updateMember(member, request.protocols, request.rebalanceTimeoutMs, request.sessionTimeoutMs, respond)
+    this.keepAlive(group, newMemberId)
+    this.#logger.info({ group: group.groupId, groupInstanceId, oldMemberId, newMemberId, state: group.state }, 'static member rejoined with a new member id')
+    if (group.is('Stable')) {
+      if (isUnchanged && group.selectProtocol() === group.protocolName) {
+        const isLeader = group.isLeader(newMemberId)
+        if (request.apiVersion >= FIRST_VERSION_SKIPPING_ASSIGNMENT) {
+          member.completeJoin({ ...this.#joinAnswer(group, member, isLeader), skipAssignment: isLeader })
+        } else {
+          // Older clients are told the old leader id, so a restarted leader syncs as a follower
+          // and keeps the assignment it had instead of computing a new one.
+          member.completeJoin({ ...this.#joinAnswer(group, member, false), leader: previousLeader ?? '' })
+        }
+        return
+      }
+      this.#prepareRebalanceOrCompleteJoin(group, `static member ${groupInstanceId} rejoined with changed metadata`)
+    } else if (group.is('CompletingRebalance')) {
+      // The leader may already be assigning to the old member id: start over.
+      this.#prepareRebalance(group, `static member ${groupInstanceId} rejoined during CompletingRebalance`)
+    } else {
+      this.#maybeCompleteJoinPhase(group)
+    }
+  }
+
+  #joinAnswer (group: ClassicGroup, member: ClassicGroupMember, withMembers: boolean): JoinResult {
+    return {
+      errorCode: 0,
+      generationId: group.generationId,
+      protocolType: group.protocolType,
+      protocolName: group.protocolName,
+      leader: group.leaderId ?? '',
+      skipAssignment: false,
+      memberId: member.memberId,
+      members: withMembers
+        ? [...group.members.values()].map(other => ({
+            memberId: other.memberId, groupInstanceId: other.groupInstanceId, metadata: other.metadataFor(group.protocolName)
+          }))
+        : []
+    }
+  }
+
+  #prepareRebalanceOrCompleteJoin (group: ClassicGroup, reason: string): void {
+    if (group.canRebalance) this.#prepareRebalance(group, reason)
+    else this.#maybeCompleteJoinPhase(group)
+  }
+
+  #prepareRebalance (group: ClassicGroup, reason: string): void {
+    if (group.is('CompletingRebalance')) {
+      for (const member of group.members.values()) {
+        member.assignment = EMPTY_BYTES
+        member.completeSync(syncError(ErrorCode.REBALANCE_IN_PROGRESS))
+      }
+    }
+    group.pendingSyncMembers.clear()
+    group.cancelTimer(SYNC_TIMER)
+    const isInitialRebalance = group.is('Empty')
+    group.transitionTo('PreparingRebalance')
+    this.#logger.info({ group: group.groupId, generationId: group.generationId, reason }, 'preparing to rebalance group')
+    this.#onGroupChange(group)
+    if (isInitialRebalance) {
+      // A new group waits a little for more members, so they start in one generation.
+      const delayMs = this.#settings.initialRebalanceDelayMs
+      this.#scheduleInitialJoin(group, delayMs, Math.max(group.rebalanceTimeoutMs - delayMs, 0))
+    } else if (group.hasAllMembersJoined) {
+      this.#completeJoin(group)
+    } else {
+      group.schedule(JOIN_TIMER, group.rebalanceTimeoutMs, () => this.#completeJoin(group))
+    }
+  }
+
+  #scheduleInitialJoin (group: ClassicGroup, delayMs: number, remainingMs: number): void {
+    group.schedule(JOIN_TIMER, delayMs, () => {
+      if (group.newMemberAdded && remainingMs > 0) {
+        group.newMemberAdded = false
+        const nextDelayMs = Math.min(this.#settings.initialRebalanceDelayMs, remainingMs)
+        this.#scheduleInitialJoin(group, nextDelayMs, Math.max(remainingMs - delayMs, 0))
+      } else {
+        this.#completeJoin(group)
+      }
+    })
+  }
+
+  #maybeCompleteJoinPhase (group: ClassicGroup): void {
+    if (!group.is('PreparingRebalance') || group.previousState === 'Empty' || !group.hasAllMembersJoined) return
+    this.#completeJoin(group)
+  }
+
+  /** Ends the join phase: drops dynamic members that did not rejoin and starts the next generation. */
+  #completeJoin (group: ClassicGroup): void {
+    group.cancelTimer(JOIN_TIMER)
+    if (!group.is('PreparingRebalance')) return
+    const dropped: string[] = []
+    for (const member of [...group.members.values()]) {
+      if (member.awaitingJoin === undefined && !member.isStatic) {
+        group.remove(member.memberId)
+        dropped.push(member.memberId)
+      }
+    }
+    if (dropped.length > 0) this.#logger.info({ group: group.groupId, members: dropped }, 'removed members that did not rejoin in time')
+    if (!this.#electJoinedLeader(group) && group.members.size > 0) {
+      // Only static members that have not rejoined are left; wait for them or their session end.
+      group.schedule(JOIN_TIMER, group.rebalanceTimeoutMs, () => this.#completeJoin(group))
+      return
+    }
+    group.initNextGeneration()
+    this.#onGroupChange(group)
+    if (group.is('Empty')) {
+      this.#logger.info({ group: group.groupId, generationId: group.generationId }, 'group is now empty')
+      return
+    }
+    this.#logger.info({ group: group.groupId, generationId: group.generationId, members: group.members.size, protocol: group.protocolName },
+      'group completed its join phase')
+    for (const member of group.members.values()) {
+      member.completeJoin(this.#joinAnswer(group, member, group.isLeader(member.memberId)))
+      member.isNew = false
+      this.keepAlive(group, member.memberId)
+      group.pendingSyncMembers.add(member.memberId)
+    }
+    const generationId = group.generationId
+    group.schedule(SYNC_TIMER, group.rebalanceTimeoutMs, () => this.#expirePendingSync(group, generationId))
+  }
+
+  /** Keeps the leader if it rejoined, else makes the first rejoined member leader; false when none rejoined. */
+  #electJoinedLeader (group: ClassicGroup): boolean {
+    const leader = group.leaderId === null ? undefined : group.members.get(group.leaderId)
+    if (leader === undefined) return false
+    if (leader.awaitingJoin !== undefined) return true
+    for (const member of group.members.values()) {
+      if (member.awaitingJoin !== undefined) {
+        group.leaderId = member.memberId
+        return true
+      }
+    }
+    return false
+  }
+
+  #validateSync (group: ClassicGroup, request: SyncRequest): number {
+    if (group.is('Dead')) return ErrorCode.COORDINATOR_NOT_AVAILABLE
+    const memberError = group.validateMember(request.memberId, request.groupInstanceId)
+    if (memberError !== 0) return memberError
+    if (request.generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION
+    if ((request.protocolType !== null && request.protocolType !== group.protocolType) ||
+      (request.protocolName !== null && request.protocolName !== group.protocolName)) {
+      return ErrorCode.INCONSISTENT_GROUP_PROTOCOL
+    }
+    return 0
+  }
+
+  /** The leader's assignment: every member gets its part (members it left out get none) and the group is Stable. */
+  #completeSync (group: ClassicGroup, assignments: SyncRequest['assignments']): void {
+    const byMember = new Map(assignments.map(({ memberId, assignment }) => [memberId, assignment]))
+    const missing = [...group.members.keys()].filter(memberId => !byMember.has(memberId))
+    if (missing.length > 0) {
+      this.#logger.warn({ group: group.groupId, generationId: group.generationId, members: missing }, 'leader assigned nothing to some members')
+    }
+    for (const member of group.members.values()) member.assignment = byMember.get(member.memberId) ?? EMPTY_BYTES
+    group.transitionTo('Stable')
+    this.#onGroupChange(group)
+    this.#logger.info({ group: group.groupId, generationId: group.generationId, members: group.members.size }, 'group is stable')
+    for (const member of group.members.values()) {
+      const answered = member.completeSync({
+        errorCode: 0, protocolType: group.protocolType, protocolName: group.protocolName, assignment: member.assignment
+      })
+      if (answered) this.keepAlive(group, member.memberId)
+    }
+  }
+
+  #removePendingSync (group: ClassicGroup, memberId: string): void {
+    group.pendingSyncMembers.delete(memberId)
+    if (group.pendingSyncMembers.size === 0) group.cancelTimer(SYNC_TIMER)
+  }
+
+  #expirePendingSync (group: ClassicGroup, generationId: number): void {
+    if (generationId !== group.generationId || !(group.is('CompletingRebalance') || group.is('Stable'))) return
+    if (group.pendingSyncMembers.size === 0) return
+    const late = [...group.pendingSyncMembers]
+    for (const memberId of late) group.remove(memberId)
+    this.#logger.info({ group: group.groupId, generationId, members: late }, 'removed members that did not send SyncGroup in time')
+    this.#prepareRebalance(group, 'members did not send SyncGroup in time')
+  }
+
+  #expireMember (group: ClassicGroup, memberId: string): void {
+    if (group.is('Dead')) return
+    if (group.pendingJoinMembers.has(memberId)) {
+      group.remove(memberId)
+      if (group.is('PreparingRebalance') && group.hasAllMembersJoined) this.#completeJoin(group)
+      return
+    }
+    const member = group.members.get(memberId)
+    if (member === undefined || member.hasSatisfiedHeartbeat) return
+    this.#logger.info({ group: group.groupId, memberId, groupInstanceId: member.groupInstanceId, sessionTimeoutMs: member.sessionTimeoutMs },
+      'member session expired; removing it from the group')
+    group.remove(memberId)
+    if (group.is('Stable') || group.is('CompletingRebalance')) this.#prepareRebalanceOrCompleteJoin(group, `member ${memberId} session expired`)
+    else if (group.is('PreparingRebalance') && group.hasAllMembersJoined) this.#completeJoin(group)
+  }
+
+  #removeLeavingMember (group: ClassicGroup, memberId: string, reason: string | null): void {
+    this.#logger.info({ group: group.groupId, memberId, reason: reason ?? 'not provided' }, 'member left the group')
+    group.remove(memberId)
+  }
+}
