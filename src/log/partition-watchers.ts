@@ -8,6 +8,8 @@ interface Watcher {
 
 export class PartitionWatchers {
   readonly #byKey = new Map<string, Set<Watcher>>()
+  /** Every waiting watcher, including those with no partition, so wakeAll reaches them all. */
+  readonly #all = new Set<Watcher>()
   /** Counts notifications; a reader notes it before reading so that it misses no commit after. */
   #sequence = 0
   readonly #lastChange = new Map<string, number>()
@@ -16,9 +18,13 @@ export class PartitionWatchers {
     return this.#sequence
   }
 
-  /** Waits for a notification on one of the keys, returning at once if one came after `sinceSequence`. */
+  /**
+   * Waits for a notification on one of the keys, returning at once if one came after `sinceSequence`.
+   * With no keys it waits the whole time, as Kafka does for a fetch of no partitions: resolving at
+   * once would let a fetch loop spin on the event loop until its maxWaitMs.
+   */
   wait (keys: string[], timeoutMs: number, sinceSequence: number): Promise<void> {
-    if (timeoutMs <= 0 || keys.length === 0) return Promise.resolve()
+    if (timeoutMs <= 0) return Promise.resolve()
     if (keys.some(key => (this.#lastChange.get(key) ?? -1) > sinceSequence)) return Promise.resolve()
     return new Promise(resolve => {
       const watcher: Watcher = {
@@ -30,6 +36,7 @@ export class PartitionWatchers {
         }
       }
       const timer = setTimeout(watcher.wake, timeoutMs)
+      this.#all.add(watcher)
       for (const key of keys) {
         let set = this.#byKey.get(key)
         if (set === undefined) {
@@ -55,12 +62,11 @@ export class PartitionWatchers {
   }
 
   wakeAll (): void {
-    for (const set of [...this.#byKey.values()]) {
-      for (const watcher of [...set]) watcher.wake()
-    }
+    for (const watcher of [...this.#all]) watcher.wake()
   }
 
   #remove (watcher: Watcher): void {
+    this.#all.delete(watcher)
     for (const key of watcher.keys) {
       const set = this.#byKey.get(key)
       if (set === undefined) continue

@@ -192,6 +192,8 @@ export const fetchHandler = defineHandler({
       const remainingMs = deadline - services.clock.nowMs()
       if (remainingMs <= 0) break
       await services.log.waitForData(entries, remainingMs, sequence)
+      // No partitions: no data can come, so one wait (maxWaitMs, or until the node closes) is all.
+      if (entries.length === 0) break
       sequence = services.log.commitSequence
       read = await readPartitions(entries, maxBytes, context, isReadCommitted)
     }
