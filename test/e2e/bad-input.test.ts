@@ -281,6 +281,19 @@ test('bad input against a running node', async t => {
     }
   })
 
+  await t.test('a Fetch of no partitions waits its maxWaitMs without blocking other clients', async () => {
+    await withClient(async fetcher => {
+      const startedAt = Date.now()
+      const parked = fetcher.request(FetchApi, 11, { ...fetchRequest(TOPIC, ZERO_UUID, 0), topics: [], maxWaitMs: 1500, minBytes: 1 << 30 })
+      const versions = await withClient(client => client.request(ApiVersionsApi, 3, { clientSoftwareName: 'skiff-test', clientSoftwareVersion: '1' }))
+      assert.equal(versions.errorCode, 0)
+      assert.ok(Date.now() - startedAt < 1000, 'another client is answered while the empty fetch waits')
+      const response = await parked
+      assert.equal(response.errorCode, 0)
+      assert.ok(Date.now() - startedAt >= 1400, 'the empty fetch waited its maxWaitMs')
+    })
+  })
+
   await t.test('a client that sends half a frame and disconnects leaves nothing behind', async () => {
     for (let round = 0; round < 20; round++) {
       const client = await WireClient.connect(bootstrap)
