@@ -16,6 +16,9 @@ import type { BrokerEndpoint, BrokerServices } from './broker/handler.ts'
 import type { Catalog } from './storage/catalog.ts'
 import type { ObjectStore } from './storage/object-store.ts'
 import { RetentionJob } from './log/retention.ts'
+import { GroupCoordinator } from './coordinators/group/group-coordinator.ts'
+import { GroupOffsets } from './coordinators/group/group-offsets.ts'
+import { systemScheduler } from './coordinators/group/scheduler.ts'
 
 export interface RunningNode {
   config: SkiffConfig
@@ -60,6 +63,15 @@ export async function startNode (config: SkiffConfig, options: StartOptions = {}
     onFlushError: (error, batchCount) => logger.error({ err: error, batchCount }, 'flush failed; its producers get an error')
   })
 
+  const groups = new GroupCoordinator({
+    catalog,
+    clock,
+    scheduler: systemScheduler,
+    logger: logger.child({ component: 'groups' }),
+    settings: { ...config.groups, consumerGroupsPerCluster: config.limits.consumerGroupsPerCluster }
+  })
+  const groupOffsets = new GroupOffsets({ coordinator: groups, catalog, topics, logger: logger.child({ component: 'groups' }) })
+
   const dispatcher = new Dispatcher(handlers)
   let self: BrokerEndpoint = { nodeId: config.nodeId, host: config.advertisedHost, port: config.port, rack: null }
   const services: BrokerServices = {
@@ -68,6 +80,8 @@ export async function startNode (config: SkiffConfig, options: StartOptions = {}
     log,
     topics,
     fetchSessions: new FetchSessionCache(),
+    groups,
+    groupOffsets,
     clock,
     logger,
     brokers: () => [self],
@@ -112,6 +126,7 @@ export async function startNode (config: SkiffConfig, options: StartOptions = {}
       clearInterval(leaseTimer)
       retention.stop()
       await server.close()
+      await groups.close()
       await log.close()
       await objectStore.close()
       await catalog.close()

@@ -9,6 +9,8 @@ import type { LogEngine } from '../log/log-engine.ts'
 import type { TopicRegistry } from './topic-registry.ts'
 import type { FetchSessionCache } from './fetch-session-cache.ts'
 import type { SupportedApi } from './dispatcher.ts'
+import type { GroupCoordinator } from '../coordinators/group/group-coordinator.ts'
+import type { GroupOffsets } from '../coordinators/group/group-offsets.ts'
 
 /** Node-wide services handlers use. */
 export interface BrokerServices {
@@ -17,6 +19,10 @@ export interface BrokerServices {
   log: LogEngine
   topics: TopicRegistry
   fetchSessions: FetchSessionCache
+  /** Classic consumer groups this node coordinates. */
+  groups: GroupCoordinator
+  /** The groups' committed offsets. */
+  groupOffsets: GroupOffsets
   clock: Clock
   logger: Logger
   /** The brokers to advertise (all live nodes); this node first. */

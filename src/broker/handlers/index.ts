@@ -15,6 +15,17 @@ import { createPartitionsHandler } from './create-partitions.ts'
 import { incrementalAlterConfigsHandler } from './incremental-alter-configs.ts'
 import { describeClusterHandler } from './describe-cluster.ts'
 import { describeProducersHandler } from './describe-producers.ts'
+import { findCoordinatorHandler } from './find-coordinator.ts'
+import { joinGroupHandler } from './join-group.ts'
+import { syncGroupHandler } from './sync-group.ts'
+import { heartbeatHandler } from './heartbeat.ts'
+import { leaveGroupHandler } from './leave-group.ts'
+import { offsetCommitHandler } from './offset-commit.ts'
+import { offsetFetchHandler } from './offset-fetch.ts'
+import { offsetDeleteHandler } from './offset-delete.ts'
+import { listGroupsHandler } from './list-groups.ts'
+import { describeGroupsHandler } from './describe-groups.ts'
+import { deleteGroupsHandler } from './delete-groups.ts'
 
 export const handlers: readonly AnyHandler[] = [
   produceHandler,
@@ -31,5 +42,16 @@ export const handlers: readonly AnyHandler[] = [
   createPartitionsHandler,
   incrementalAlterConfigsHandler,
   describeClusterHandler,
-  describeProducersHandler
+  describeProducersHandler,
+  findCoordinatorHandler,
+  joinGroupHandler,
+  syncGroupHandler,
+  heartbeatHandler,
+  leaveGroupHandler,
+  offsetCommitHandler,
+  offsetFetchHandler,
+  offsetDeleteHandler,
+  listGroupsHandler,
+  describeGroupsHandler,
+  deleteGroupsHandler
 ]
