@@ -15,7 +15,7 @@ import { MetadataApi } from '../../src/protocol/messages/metadata.ts'
 import { ProduceApi, type ProduceRequest } from '../../src/protocol/messages/produce.ts'
 import { ZERO_UUID } from '../../src/protocol/primitives/reader.ts'
 import { buildRecordBatch } from '../../src/protocol/records/record-batch-builder.ts'
-import { createRandom } from '../../test/protocol/samples.ts'
+import { seededRandom } from '../helpers/random.ts'
 import { kcatConsume, kcatProduce } from '../helpers/kcat.ts'
 import { startTestNode } from '../helpers/start-node.ts'
 import { waitFor } from '../helpers/wait-for.ts'
@@ -155,7 +155,7 @@ test('bad input against a running node', async t => {
     await expectClosed(rawRequestFrame({ apiKey: 0x7fff, apiVersion: 0, correlationId: ++correlationId }, Buffer.alloc(16)), /unsupported API key 32767/, 'API key 32767')
     await expectClosed(rawRequestFrame({ apiKey: 3, apiVersion: 99, correlationId: ++correlationId }, Buffer.alloc(16)), /unsupported API key 3 version 99/, 'Metadata v99')
     await expectClosed(rawRequestFrame({ apiKey: 0, apiVersion: -1, correlationId: ++correlationId }, Buffer.alloc(16)), /unsupported API key 0 version -1/, 'Produce v-1')
-    const random = createRandom(20240229)
+    const random = seededRandom(20240229)
     for (let round = 0; round < 40; round++) {
       const garbage = Buffer.alloc(8 + Math.floor(random() * 200))
       for (let index = 0; index < garbage.length; index++) garbage[index] = Math.floor(random() * 256)
