@@ -56,7 +56,9 @@ test('kcat against a running node', async t => {
     }
   })
 
-  for (const codec of ['none', 'gzip', 'snappy', 'zstd'] as const) {
+  // librdkafka < 2.10 (Debian ships 2.0.2) compresses only if ApiVersions lists Produce v2 (gzip,
+  // snappy) and FindCoordinator v0 (lz4); otherwise it silently sends plain batches.
+  for (const codec of ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const) {
     await t.test(`kcat -z ${codec}: batches are stored with ${codec} as sent and values read back byte-exact`, async () => {
       const topic = `codec-${codec}`
       await createTopics(bootstrap, [{ name: topic, partitions: 1 }])
@@ -82,18 +84,6 @@ test('kcat against a running node', async t => {
       assert.equal(nextOffset, values.length)
     })
   }
-
-  await t.test('kcat -z lz4 round-trips values byte-exact', async () => {
-    // librdkafka < 2.10 (Debian ships 2.0.2) compresses with lz4 only if the broker advertises
-    // FindCoordinator v0, which comes with consumer groups; until then it sends these batches
-    // plain. Stored lz4 batches are checked with @platformatic/kafka's lz4 (platformatic.test.ts),
-    // which kcat decompresses there.
-    await createTopics(bootstrap, [{ name: 'codec-lz4', partitions: 1 }])
-    const values = Array.from({ length: 300 }, (_, index) => `lz4-${index}-${randomBytes(1 + (index * 53) % 2000).toString('base64')}`)
-    await kcatProduce(bootstrap, 'codec-lz4', values, ['-p', '0', '-z', 'lz4'])
-    const received = await kcatConsume(bootstrap, 'codec-lz4', ['-p', '0', '-o', 'beginning'])
-    assert.deepEqual(received.map(message => message.payload), values)
-  })
 
   await t.test('kcat consumes from an offset (-o 5), from the end (-o -2) and from a timestamp (-o s@), and -Q maps timestamps to offsets', async () => {
     const topic = 'positions'
