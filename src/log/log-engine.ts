@@ -44,6 +44,7 @@ export class LogEngine {
   readonly #tailCache: TailCache
   readonly #tails = new Map<string, { tail: PartitionTail, ready: Promise<PartitionTail | undefined> }>()
   readonly #watchers = new PartitionWatchers()
+  #isClosed = false
 
   constructor (options: LogEngineOptions) {
     this.#catalog = options.catalog
@@ -203,7 +204,13 @@ export class LogEngine {
     return bytes
   }
 
+  /** True once the node is stopping: long polls stop waiting. */
+  get isClosed (): boolean {
+    return this.#isClosed
+  }
+
   async close (): Promise<void> {
+    this.#isClosed = true
     await this.#flushBuffer.close()
     this.#watchers.wakeAll()
   }

@@ -190,10 +190,10 @@ export const fetchHandler = defineHandler({
     let read = await readPartitions(entries, maxBytes, context, isReadCommitted)
     while (read.totalBytes < request.minBytes && !read.hasError && unknown.length === 0) {
       const remainingMs = deadline - services.clock.nowMs()
-      if (remainingMs <= 0) break
+      if (remainingMs <= 0 || services.log.isClosed) break
       await services.log.waitForData(entries, remainingMs, sequence)
       // No partitions: no data can come, so one wait (maxWaitMs, or until the node closes) is all.
-      if (entries.length === 0) break
+      if (entries.length === 0 || services.log.isClosed) break
       sequence = services.log.commitSequence
       read = await readPartitions(entries, maxBytes, context, isReadCommitted)
     }
