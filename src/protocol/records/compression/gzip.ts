@@ -1,0 +1,12 @@
+// gzip (codec 1): a gzip stream, as Kafka clients write inside a batch; Node's zlib stops at the limit.
+import { gunzipSync } from 'node:zlib'
+import { DecompressionError } from './decompression-error.ts'
+
+export function decompressGzip (data: Buffer, maxOutputBytes: number): Buffer {
+  try {
+    return gunzipSync(data, { maxOutputLength: maxOutputBytes })
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') throw DecompressionError.tooLarge('gzip', maxOutputBytes)
+    throw DecompressionError.malformed('gzip', error)
+  }
+}
