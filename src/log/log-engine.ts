@@ -155,7 +155,7 @@ export class LogEngine {
     return found
   }
 
-  /** ListOffsets MAX_TIMESTAMP: the batch holding the largest timestamp, as its first offset and that timestamp. */
+  /** ListOffsets MAX_TIMESTAMP: the offset of the first record holding the largest timestamp, and that timestamp. */
   async maxTimestamp (topicId: string, partition: number): Promise<{ offset: number, timestamp: number } | undefined> {
     await this.#tail(topicId, partition)
     const coordinate = await this.#catalog.findMaxTimestampBatch(topicId, partition)

@@ -1,5 +1,7 @@
 // Record batch (magic 2) header access: validate once on produce, patch on read.
-// Only the 61-byte header is ever read; records stay as the client encoded them.
+// Produce and Fetch read only the 61-byte header; records stay as the client encoded them. Only
+// ListOffsets by timestamp walks the records, decompressing them when it must.
+import { decompress, DecompressionError } from './compression/index.ts'
 import { crc32c } from './crc32c.ts'
 
 export const BATCH_HEADER_SIZE = 61
@@ -30,6 +32,13 @@ export const Attributes = {
 } as const
 
 export const CompressionType = { none: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 } as const
+
+/**
+ * The most a compressed batch's records may decompress to when ListOffsets walks them: 8 times the
+ * default maxMessageBytes, and low enough that a decompression bomb costs one bounded buffer. A
+ * batch past it is answered like an undecodable one (see findOffsetForTimestamp).
+ */
+export const MAX_DECOMPRESSED_RECORDS_BYTES = 64 * 1024 * 1024
 
 export interface BatchHeader {
   /** Total bytes of the batch, header included. */
@@ -190,8 +199,12 @@ function readVarint (bytes: Buffer, position: number): { value: number, next: nu
 
 /**
  * ListOffsets by timestamp inside batches stored back to back (the first at `baseOffset`): the
- * offset and timestamp of the first record with timestamp >= `timestamp`. Uncompressed batches are
- * walked record by record; for a compressed batch the answer is its first offset and maxTimestamp.
+ * offset and timestamp of the first record, in offset order, with timestamp >= `timestamp`, as
+ * Kafka answers. Asked for a batch's maxTimestamp, this is the first record holding it, which is
+ * what MAX_TIMESTAMP (-3) wants. Compressed records are decompressed to be walked. LogAppendTime
+ * batches give every record the batch's maxTimestamp, so their first offset is the answer; so is
+ * it for a batch whose records cannot be decompressed (a client may store garbage under a valid
+ * CRC, or a bomb): an offset at or before the exact one, so a consumer seeking there misses nothing.
  */
 export function findOffsetForTimestamp (
   bytes: Buffer, baseOffset: number, timestamp: number
@@ -204,14 +217,27 @@ export function findOffsetForTimestamp (
     nextOffset += header.lastOffsetDelta + 1
     if (header.maxTimestamp >= timestamp) {
       const isLogAppendTime = (header.attributes & Attributes.logAppendTime) !== 0
-      const isCompressed = (header.attributes & Attributes.compressionMask) !== 0
-      if (isLogAppendTime || isCompressed) return { offset: batchBase, timestamp: header.maxTimestamp }
-      const found = scanRecords(bytes.subarray(position + BATCH_HEADER_SIZE, position + header.size), header.baseTimestamp, timestamp)
+      const records = isLogAppendTime ? undefined : batchRecords(bytes.subarray(position, position + header.size), header)
+      if (records === undefined) return { offset: batchBase, timestamp: header.maxTimestamp }
+      const found = scanRecords(records, header.baseTimestamp, timestamp)
       if (found !== undefined) return { offset: batchBase + found.offsetDelta, timestamp: found.timestamp }
     }
     position += header.size
   }
   return undefined
+}
+
+/** The records section of one batch, decompressed if need be; undefined if it cannot be. */
+function batchRecords (batch: Buffer, header: BatchHeader): Buffer | undefined {
+  const records = batch.subarray(BATCH_HEADER_SIZE)
+  const compression = header.attributes & Attributes.compressionMask
+  if (compression === CompressionType.none) return records
+  try {
+    return decompress(compression, records, MAX_DECOMPRESSED_RECORDS_BYTES)
+  } catch (error) {
+    if (error instanceof DecompressionError) return undefined
+    throw error
+  }
 }
 
 /** Walks uncompressed records: length, attributes, timestampDelta, offsetDelta (varints). */
