@@ -217,7 +217,8 @@ export function findOffsetForTimestamp (
     nextOffset += header.lastOffsetDelta + 1
     if (header.maxTimestamp >= timestamp) {
       const isLogAppendTime = (header.attributes & Attributes.logAppendTime) !== 0
-      const records = isLogAppendTime ? undefined : batchRecords(bytes.subarray(position, position + header.size), header)
+      const batch = bytes.subarray(position, position + header.size)
+      const records = isLogAppendTime ? undefined : batchRecords(batch, header)
       if (records === undefined) return { offset: batchBase, timestamp: header.maxTimestamp }
       const found = scanRecords(records, header.baseTimestamp, timestamp)
       if (found !== undefined) return { offset: batchBase + found.offsetDelta, timestamp: found.timestamp }

@@ -13,7 +13,8 @@ export class DecompressionError extends Error {
   }
 
   static tooLarge (codec: string, maxOutputBytes: number): DecompressionError {
-    return new DecompressionError(codec, `decompressed output exceeds the limit of ${maxOutputBytes} bytes`, { isOutputTooLarge: true })
+    const message = `decompressed output exceeds the limit of ${maxOutputBytes} bytes`
+    return new DecompressionError(codec, message, { isOutputTooLarge: true })
   }
 
   /** Wraps whatever a codec library threw, keeping our own errors as they are. */

@@ -6,7 +6,8 @@ export function decompressGzip (data: Buffer, maxOutputBytes: number): Buffer {
   try {
     return gunzipSync(data, { maxOutputLength: maxOutputBytes })
   } catch (error) {
-    if ((error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') throw DecompressionError.tooLarge('gzip', maxOutputBytes)
+    const isTooLarge = (error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE'
+    if (isTooLarge) throw DecompressionError.tooLarge('gzip', maxOutputBytes)
     throw DecompressionError.malformed('gzip', error)
   }
 }

@@ -35,7 +35,7 @@ export function decompressLz4 (data: Buffer, maxOutputBytes: number): Buffer {
     } else if (magic === FRAME_MAGIC) {
       readFrame(reader, output)
     } else {
-      throw new DecompressionError('lz4', `not an LZ4 frame: magic 0x${magic.toString(16)}`)
+      throw lz4Error(`not an LZ4 frame: magic 0x${magic.toString(16)}`)
     }
   } while (reader.remaining > 0)
   return output.concat()
@@ -44,17 +44,21 @@ export function decompressLz4 (data: Buffer, maxOutputBytes: number): Buffer {
 function readFrame (reader: FrameReader, output: OutputBlocks): void {
   const flags = reader.uint8('frame flags')
   const blockDescriptor = reader.uint8('block descriptor')
-  if ((flags & FLAG_VERSION_MASK) !== FLAG_VERSION_01) throw new DecompressionError('lz4', `unsupported frame version in flags 0x${flags.toString(16)}`)
-  if ((flags & FLAG_RESERVED) !== 0 || (blockDescriptor & 0x8f) !== 0) throw new DecompressionError('lz4', 'reserved bits set in the frame descriptor')
+  if ((flags & FLAG_VERSION_MASK) !== FLAG_VERSION_01) {
+    throw lz4Error(`unsupported frame version in flags 0x${flags.toString(16)}`)
+  }
+  if ((flags & FLAG_RESERVED) !== 0 || (blockDescriptor & 0x8f) !== 0) {
+    throw lz4Error('reserved bits set in the frame descriptor')
+  }
   const blockMax = blockMaxBytes.get(blockDescriptor >> 4)
-  if (blockMax === undefined) throw new DecompressionError('lz4', `unknown block maximum size id ${blockDescriptor >> 4}`)
+  if (blockMax === undefined) throw lz4Error(`unknown block maximum size id ${blockDescriptor >> 4}`)
   const frameStart = output.bytes
   let contentSize: number | undefined
   if ((flags & FLAG_CONTENT_SIZE) !== 0) {
     contentSize = Number(reader.bytes(8, 'content size').readBigUInt64LE(0))
     if (contentSize > output.bytesLeft) throw DecompressionError.tooLarge('lz4', output.maxBytes)
   }
-  if ((flags & FLAG_DICTIONARY_ID) !== 0) throw new DecompressionError('lz4', 'frames that need a dictionary are not supported')
+  if ((flags & FLAG_DICTIONARY_ID) !== 0) throw lz4Error('frames that need a dictionary are not supported')
   reader.uint8('header checksum')
   const isLinked = (flags & FLAG_BLOCK_INDEPENDENCE) === 0
   let window: Buffer | undefined
@@ -62,7 +66,7 @@ function readFrame (reader: FrameReader, output: OutputBlocks): void {
     const word = reader.uint32('block size')
     if (word === 0) break
     const size = (word & ~BLOCK_UNCOMPRESSED) >>> 0
-    if (size > blockMax) throw new DecompressionError('lz4', `block of ${size} bytes is larger than the frame's block maximum ${blockMax}`)
+    if (size > blockMax) throw lz4Error(`block of ${size} bytes is past the frame's block maximum ${blockMax}`)
     const block = reader.bytes(size, 'block')
     if ((flags & FLAG_BLOCK_CHECKSUM) !== 0) reader.bytes(4, 'block checksum')
     const decoded = (word & BLOCK_UNCOMPRESSED) !== 0 ? block : decodeBlock(block, blockMax, window)
@@ -71,7 +75,7 @@ function readFrame (reader: FrameReader, output: OutputBlocks): void {
   }
   if ((flags & FLAG_CONTENT_CHECKSUM) !== 0) reader.bytes(4, 'content checksum')
   if (contentSize !== undefined && output.bytes - frameStart !== contentSize) {
-    throw new DecompressionError('lz4', `frame decompressed to ${output.bytes - frameStart} bytes, its header says ${contentSize}`)
+    throw lz4Error(`frame decompressed to ${output.bytes - frameStart} bytes, its header says ${contentSize}`)
   }
 }
 
@@ -85,6 +89,10 @@ function decodeBlock (block: Buffer, blockMax: number, dictionary: Buffer | unde
   } catch (error) {
     throw DecompressionError.malformed('lz4', error)
   }
+}
+
+function lz4Error (message: string): DecompressionError {
+  return new DecompressionError('lz4', message)
 }
 
 /** The last `length` bytes of `previous` followed by `next`. */
@@ -115,7 +123,9 @@ class FrameReader {
   }
 
   bytes (length: number, what: string): Buffer {
-    if (length > this.remaining) throw new DecompressionError('lz4', `${what} cut short: needs ${length} bytes, ${this.remaining} left`)
+    if (length > this.remaining) {
+      throw lz4Error(`${what} cut short: needs ${length} bytes, ${this.remaining} left`)
+    }
     const bytes = this.#data.subarray(this.#position, this.#position + length)
     this.#position += length
     return bytes

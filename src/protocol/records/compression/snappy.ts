@@ -16,11 +16,14 @@ export function decompressSnappy (data: Buffer, maxOutputBytes: number): Buffer 
   let outputBytes = 0
   let position = XERIAL_HEADER_SIZE
   while (position < data.length) {
-    if (position + 4 > data.length) throw new DecompressionError('snappy', `xerial block length cut short at byte ${position}`)
+    if (position + 4 > data.length) {
+      throw new DecompressionError('snappy', `xerial block length cut short at byte ${position}`)
+    }
     const length = data.readInt32BE(position)
     position += 4
     if (length < 0 || length > data.length - position) {
-      throw new DecompressionError('snappy', `xerial block of ${length} bytes does not fit the ${data.length - position} bytes left`)
+      const left = data.length - position
+      throw new DecompressionError('snappy', `xerial block of ${length} bytes does not fit the ${left} bytes left`)
     }
     const block = decompressRawBlock(data.subarray(position, position + length), maxOutputBytes - outputBytes)
     blocks.push(block)
