@@ -168,3 +168,28 @@ test('batches appended in order keep that order in the log across pipelined flus
     assert.deepEqual(offsets, offsets.map((_, index) => index * 2))
   }
 })
+
+for (const cacheBytes of [1024 * 1024, 0]) {
+  const source = cacheBytes === 0 ? 'the object store' : 'the in-memory tail'
+  test(`an idempotent producer's retried batch gets its original offset and is read back once, from ${source}`, async t => {
+    const { log, topicId } = await setup(t, { tailCacheBytes: cacheBytes })
+    const idempotent = (sequence: number, tag: string): Buffer => buildRecordBatch({
+      producerId: 77, producerEpoch: 0, baseSequence: sequence, baseTimestamp: 1000, records: [{ value: Buffer.from(`${tag}-0`) }, { value: Buffer.from(`${tag}-1`) }]
+    })
+    const first = await append(log, topicId, 0, idempotent(0, 'a'))
+    // The retry queued in the same flush as the next batch, and again on its own.
+    const [retry, second] = await Promise.all([append(log, topicId, 0, idempotent(0, 'a')), append(log, topicId, 0, idempotent(2, 'b'))])
+    const late = await append(log, topicId, 0, idempotent(0, 'a'))
+    assert.deepEqual([first, retry, second, late], [
+      { errorCode: 0, baseOffset: 0, logStartOffset: 0 },
+      { errorCode: 0, baseOffset: 0, logStartOffset: 0, isDuplicate: true },
+      { errorCode: 0, baseOffset: 2, logStartOffset: 0 },
+      { errorCode: 0, baseOffset: 0, logStartOffset: 0, isDuplicate: true }
+    ])
+    assert.deepEqual(await log.offsets(topicId, 0), { logStartOffset: 0, highWatermark: 4 })
+    const read = await log.read(topicId, 0, 0, 1024 * 1024)
+    assert.deepEqual(baseOffsetsOf(read.chunks), [0, 2])
+    const values = read.chunks.map(chunk => chunk.toString('latin1'))
+    assert.equal(values.join('').split('a-0').length - 1, 1, 'the first batch is stored once')
+  })
+}

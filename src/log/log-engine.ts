@@ -247,7 +247,9 @@ export class LogEngine {
   #onCommitted (batches: CommittedBatch[]): void {
     const touched = new Set<string>()
     for (const { batch, result } of batches) {
-      if (result.errorCode !== 0 || !('baseOffset' in result)) continue
+      // A duplicate (an idempotent producer's retry) was answered with its original offset; its
+      // bytes are in the object but no coordinate points to them, so it is not new data.
+      if (result.errorCode !== 0 || !('baseOffset' in result) || result.isDuplicate === true) continue
       const { topicId, partition, offsetCount, maxTimestamp } = batch.append
       const key = partitionKey(topicId, partition)
       touched.add(key)

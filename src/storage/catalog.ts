@@ -1,6 +1,8 @@
 // The Catalog interface: every piece of metadata Skiff keeps (clusters, topics, partitions,
-// batch coordinates, nodes, consumer groups and their committed offsets). Offsets are assigned here, in one transaction per flush, which
-// makes the Catalog the sequencer of the diskless log (DESIGN.md, "The data path").
+// batch coordinates, nodes, consumer groups and their committed offsets, producer ids and
+// producer state). Offsets are assigned here, in one transaction per flush, which makes the
+// Catalog the sequencer of the diskless log (DESIGN.md, "The data path"); idempotent-producer
+// sequences are checked in the same transaction.
 // Every row is keyed by cluster; topic ids are UUIDs unique across clusters.
 
 export interface ClusterRecord {
@@ -44,8 +46,13 @@ export interface BatchAppend {
   isControl: boolean
 }
 
+/**
+ * A committed append, or the refusal of one. `isDuplicate` marks a retry of a batch the producer
+ * already appended (one of its last five): it is answered with the original baseOffset, and
+ * nothing was stored or assigned for it (its bytes sit in the object with no coordinate).
+ */
 export type AppendResult =
-  | { errorCode: 0, baseOffset: number, logStartOffset: number }
+  | { errorCode: 0, baseOffset: number, logStartOffset: number, isDuplicate?: true }
   | { errorCode: number, message: string }
 
 /**
@@ -60,6 +67,56 @@ export interface BatchCoordinate {
   size: number
   maxTimestamp: number
 }
+
+/** One of the last batches a producer appended to a partition, kept to recognise its retries. */
+export interface ProducerBatch {
+  baseSequence: number
+  /** baseSequence + lastOffsetDelta, wrapping past 2^31 - 1 to 0 as Kafka counts. */
+  lastSequence: number
+  baseOffset: number
+  lastOffset: number
+}
+
+/**
+ * What a partition remembers of one idempotent (or transactional) producer: the epoch and the last
+ * batches appended with it, to check the next batch's sequence and to answer retries, as Kafka's
+ * ProducerStateEntry does. Transactions build on the last two fields.
+ */
+export interface ProducerPartitionState {
+  producerId: number
+  producerEpoch: number
+  /** The last batches appended with `producerEpoch`, oldest first, at most five. */
+  batches: ProducerBatch[]
+  /** maxTimestamp of the last batch appended: DescribeProducers reports it and expiry goes by it, as in Kafka. */
+  lastTimestamp: number
+  /** Epoch of the transaction coordinator that wrote the last marker; -1 while there are none. */
+  coordinatorEpoch: number
+  /** First offset of the producer's open transaction in this partition; -1 when none is open. */
+  currentTxnFirstOffset: number
+}
+
+/** A producer id handed out by InitProducerId, with its current epoch. */
+export interface ProducerIdRecord {
+  clusterId: string
+  producerId: number
+  producerEpoch: number
+  /** The epoch before the last bump, so that a retried bump gets the same answer (KIP-360); -1 when none. */
+  lastProducerEpoch: number
+  /** Null for an idempotent producer; transactions key their producers by it. */
+  transactionalId: string | null
+  /** When InitProducerId last allocated or bumped it: ids unused for long are expired. */
+  updatedAtMs: number
+}
+
+/**
+ * What bumpProducerEpoch did (KIP-360, a producer re-initialising after an error): raised the epoch
+ * the producer holds; found it already raised, the producer retrying a bump whose answer it lost;
+ * refused it because the producer holds neither (fenced); found no such producer id in the
+ * cluster; or found the epoch at its limit, so the producer needs a new id.
+ */
+export type ProducerEpochBump =
+  | { outcome: 'bumped' | 'retried' | 'fenced', producerEpoch: number }
+  | { outcome: 'unknown' | 'exhausted' }
 
 export interface NodeRecord {
   nodeId: number
@@ -122,7 +179,7 @@ export interface Catalog {
   getTopic(clusterId: string, name: string): Promise<TopicRecord | undefined>
   getTopicById(clusterId: string, topicId: string): Promise<TopicRecord | undefined>
   listTopics(clusterId: string): Promise<TopicRecord[]>
-  /** Removes the topic, its partitions, coordinates and committed offsets. Returns the removed topic, if any. */
+  /** Removes the topic, its partitions, coordinates, producer state and committed offsets. Returns the removed topic, if any. */
   deleteTopic(clusterId: string, name: string): Promise<TopicRecord | undefined>
   /** Raises the partition count; throws KafkaError INVALID_PARTITIONS when not an increase. */
   setPartitionCount(clusterId: string, name: string, partitionCount: number): Promise<void>
@@ -132,8 +189,10 @@ export interface Catalog {
   getPartitionOffsets(topicId: string, partition: number): Promise<PartitionOffsets | undefined>
   /**
    * The commit of one flush, in one transaction: for each append, in order, check the partition
-   * exists, assign offsets from its high watermark, record its coordinates. Results are in the
-   * order of `appends`. A failed append (e.g. partition gone) does not fail the others.
+   * exists, check the producer's epoch and sequence when it has a producer id (>= 0; a retry of
+   * one of its last five batches is answered as a duplicate, see producer-sequences.ts), assign
+   * offsets from the high watermark, record the coordinates and the producer's state. Results are
+   * in the order of `appends`. A failed append (e.g. partition gone) does not fail the others.
    */
   commitAppends(objectKey: string, appends: readonly BatchAppend[]): Promise<AppendResult[]>
   /** Coordinates with lastOffset >= fromOffset, ascending, until `maxBytes` is reached (at least one row). */
@@ -144,15 +203,38 @@ export interface Catalog {
   findMaxTimestampBatch(topicId: string, partition: number): Promise<BatchCoordinate | undefined>
   /**
    * DeleteRecords: moves logStartOffset up to `offset` (never down; throws KafkaError
-   * OFFSET_OUT_OF_RANGE above the high watermark) and drops coordinates wholly below it.
+   * OFFSET_OUT_OF_RANGE above the high watermark) and drops coordinates wholly below it, and the
+   * state of producers whose last batch lies wholly below it (as Kafka does when the log start moves).
    */
   advanceLogStartOffset(topicId: string, partition: number, offset: number): Promise<number>
-  /** Retention: drops leading coordinates as the options say; returns the new logStartOffset. */
+  /** Retention: drops leading coordinates as the options say, and producer state as advanceLogStartOffset does; returns the new logStartOffset. */
   expireBatches(topicId: string, partition: number, options: ExpireOptions): Promise<number>
   /** Total stored bytes of a partition's live coordinates. */
   partitionSizeBytes(topicId: string, partition: number): Promise<number>
   /** Object keys that at least one live coordinate points into (for deleting unused objects). */
   listReferencedObjectKeys(): Promise<Set<string>>
+
+  /**
+   * InitProducerId: the next producer id of the deployment's sequence (never handed out twice,
+   * whatever the cluster or node), recorded at epoch 0 without a transactional id.
+   */
+  allocateProducerId(clusterId: string, nowMs: number): Promise<ProducerIdRecord>
+  /**
+   * KIP-360, in one transaction: raises the producer's epoch by one when `expectedEpoch` is its
+   * current epoch; answers the current epoch again when `expectedEpoch` is the one before the
+   * last bump; otherwise fenced. See ProducerEpochBump.
+   */
+  bumpProducerEpoch(clusterId: string, producerId: number, expectedEpoch: number, nowMs: number): Promise<ProducerEpochBump>
+  /** The producer id as InitProducerId last left it, if it is of this cluster and not expired. */
+  getProducerId(clusterId: string, producerId: number): Promise<ProducerIdRecord | undefined>
+  /** DescribeProducers: the producers a partition holds state for, by producer id. */
+  listPartitionProducers(topicId: string, partition: number): Promise<ProducerPartitionState[]>
+  /**
+   * Forgets producers idle since before `idleBeforeMs` (Kafka's producer.id.expiration.ms): partition
+   * state whose lastTimestamp is older, and producer ids last allocated or bumped before then.
+   * Returns how many entries of either kind went.
+   */
+  expireProducers(idleBeforeMs: number): Promise<number>
 
   /** Registers a node (nodeId -1 to allocate one) or renews its lease; returns the node id. */
   registerNode(node: NodeRecord): Promise<number>

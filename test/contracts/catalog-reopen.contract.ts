@@ -4,9 +4,11 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { TestContext } from 'node:test'
+import { ErrorCode } from '../../src/protocol/error-codes.ts'
 import type { Catalog } from '../../src/storage/catalog.ts'
 import { CLUSTER, batchAppend, topicRecord } from './catalog-fixtures.ts'
 import { committed, groupRecord } from './catalog-groups.contract.ts'
+import { appended, duplicateOf, producerAppend } from './catalog-producers.contract.ts'
 
 /**
  * For persistent catalogs: `location(t)` picks a fresh store and returns a function that opens
@@ -59,6 +61,50 @@ export function runCatalogReopenContract (name: string, location: (t: TestContex
       t.after(() => second.close())
       assert.deepEqual(await second.listGroups(CLUSTER), [{ ...groupRecord('g'), state: 'Stable', generationId: 3 }])
       assert.deepEqual(await second.fetchOffsets(CLUSTER, 'g'), [committed(topic.topicId, 1, 42, { leaderEpoch: 2, metadata: 'm' })])
+    })
+
+    it('keeps producer ids, epochs and producer state across close and reopen: a retry after a restart is still a duplicate', async t => {
+      const open = await location(t)
+      const first = await open()
+      const topic = topicRecord('events', 1)
+      await first.createTopic(topic)
+      const { producerId } = await first.allocateProducerId(CLUSTER, 1_000)
+      await first.bumpProducerEpoch(CLUSTER, producerId, 0, 2_000)
+      for (let index = 0; index < 3; index++) {
+        const [result] = await first.commitAppends(`object-${index}`, [
+          producerAppend(topic, 0, { producerId, producerEpoch: 1, baseSequence: index * 10, offsetCount: 10, maxTimestamp: 3_000 + index })
+        ])
+        assert.deepEqual(result, appended(index * 10))
+      }
+      const producers = await first.listPartitionProducers(topic.topicId, 0)
+      await first.close()
+
+      const second = await open()
+      t.after(() => second.close())
+      assert.deepEqual(await second.listPartitionProducers(topic.topicId, 0), producers)
+      assert.deepEqual(await second.getProducerId(CLUSTER, producerId), {
+        clusterId: CLUSTER, producerId, producerEpoch: 1, lastProducerEpoch: 0, transactionalId: null, updatedAtMs: 2_000
+      })
+      const [retry, next, gap, stale] = await second.commitAppends('object-9', [
+        producerAppend(topic, 0, { producerId, producerEpoch: 1, baseSequence: 10, offsetCount: 10, position: 0 }),
+        producerAppend(topic, 0, { producerId, producerEpoch: 1, baseSequence: 30, offsetCount: 1, position: 10 }),
+        producerAppend(topic, 0, { producerId, producerEpoch: 1, baseSequence: 40, offsetCount: 1, position: 20 }),
+        producerAppend(topic, 0, { producerId, producerEpoch: 0, baseSequence: 31, offsetCount: 1, position: 30 })
+      ])
+      assert.deepEqual([retry, next], [duplicateOf(10), appended(30)])
+      assert.equal(gap?.errorCode, ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER)
+      assert.equal(stale?.errorCode, ErrorCode.INVALID_PRODUCER_EPOCH)
+      assert.deepEqual(await second.bumpProducerEpoch(CLUSTER, producerId, 0, 4_000), { outcome: 'retried', producerEpoch: 1 })
+      assert.ok((await second.allocateProducerId(CLUSTER, 5_000)).producerId > producerId, 'the id sequence goes on where it was')
+    })
+
+    it('hands out distinct producer ids to two connections to one store', async t => {
+      const open = await location(t)
+      const [one, two] = [await open(), await open()]
+      t.after(async () => { await one.close(); await two.close() })
+      const ids = await Promise.all(Array.from({ length: 20 }, async (_, index) =>
+        (await (index % 2 === 0 ? one : two).allocateProducerId(CLUSTER, index)).producerId))
+      assert.equal(new Set(ids).size, ids.length)
     })
 
     it('lets two connections to one store commit in turn without losing offsets', async t => {

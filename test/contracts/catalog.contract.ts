@@ -10,6 +10,7 @@ import {
 } from './catalog-fixtures.ts'
 import type { OpenCatalog } from './catalog-fixtures.ts'
 import { runCatalogGroupsContract } from './catalog-groups.contract.ts'
+import { runCatalogProducersContract } from './catalog-producers.contract.ts'
 
 export type { OpenCatalog } from './catalog-fixtures.ts'
 export { runCatalogReopenContract } from './catalog-reopen.contract.ts'
@@ -413,6 +414,7 @@ export function runCatalogContract (name: string, open: OpenCatalog): void {
     })
 
     runCatalogGroupsContract(open)
+    runCatalogProducersContract(open)
   })
 }
 

@@ -16,9 +16,14 @@ import type {
   GroupRecord,
   NodeRecord,
   PartitionOffsets,
+  ProducerEpochBump,
+  ProducerIdRecord,
+  ProducerPartitionState,
   TopicRecord
 } from '../catalog.ts'
+import { checkProducerBatch, recordProducerBatch } from '../producer-sequences.ts'
 import { MemoryGroupStore } from './memory-group-store.ts'
+import { MemoryProducerStore, dropProducersBelow, listProducers, type ProducerStates } from './memory-producer-store.ts'
 
 interface PartitionState {
   logStartOffset: number
@@ -26,6 +31,7 @@ interface PartitionState {
   sizeBytes: number
   /** Live coordinates, ascending and non-overlapping. */
   rows: BatchCoordinate[]
+  producers: ProducerStates
 }
 
 interface TopicState {
@@ -34,7 +40,7 @@ interface TopicState {
 }
 
 function newPartition (): PartitionState {
-  return { logStartOffset: 0, highWatermark: 0, sizeBytes: 0, rows: [] }
+  return { logStartOffset: 0, highWatermark: 0, sizeBytes: 0, rows: [], producers: new Map() }
 }
 
 function copyTopic (topic: TopicRecord): TopicRecord {
@@ -63,6 +69,7 @@ export class MemoryCatalog implements Catalog {
     const topic = this.#topicsById.get(topicId)
     return topic?.record.clusterId === clusterId && partition >= 0 && partition < topic.partitions.length
   })
+  readonly #producers = new MemoryProducerStore()
   #isClosed = false
 
   async close (): Promise<void> {
@@ -183,8 +190,21 @@ export class MemoryCatalog implements Catalog {
         results.push({ errorCode: ErrorCode.INVALID_RECORD, message: `offsetCount ${append.offsetCount} is not positive` })
         continue
       }
+      const producer = append.producerId >= 0 ? state.producers.get(append.producerId) : undefined
+      if (append.producerId >= 0) {
+        const check = checkProducerBatch(producer, append)
+        if (check.kind === 'duplicate') {
+          results.push({ errorCode: 0, baseOffset: check.batch.baseOffset, logStartOffset: state.logStartOffset, isDuplicate: true })
+          continue
+        }
+        if (check.kind === 'refused') {
+          results.push({ errorCode: check.errorCode, message: check.message })
+          continue
+        }
+      }
       const baseOffset = state.highWatermark
       const lastOffset = baseOffset + append.offsetCount - 1
+      if (append.producerId >= 0) state.producers.set(append.producerId, recordProducerBatch(producer, append, baseOffset, lastOffset))
       state.highWatermark = lastOffset + 1
       state.sizeBytes += append.size
       const open = openRows.get(state)
@@ -246,6 +266,7 @@ export class MemoryCatalog implements Catalog {
     if (offset <= state.logStartOffset) return state.logStartOffset
     state.logStartOffset = offset
     this.#dropLeadingRows(state, firstRowEndingAtOrAfter(state.rows, offset))
+    dropProducersBelow(state.producers, offset)
     return offset
   }
 
@@ -267,6 +288,7 @@ export class MemoryCatalog implements Catalog {
       this.#dropLeadingRows(state, dropCount)
       const nextStart = state.rows[0]?.baseOffset ?? state.highWatermark
       state.logStartOffset = Math.max(state.logStartOffset, nextStart)
+      dropProducersBelow(state.producers, state.logStartOffset)
     }
     return state.logStartOffset
   }
@@ -284,6 +306,40 @@ export class MemoryCatalog implements Catalog {
       }
     }
     return keys
+  }
+
+  async allocateProducerId (clusterId: string, nowMs: number): Promise<ProducerIdRecord> {
+    this.#checkOpen()
+    return this.#producers.allocate(clusterId, nowMs)
+  }
+
+  async bumpProducerEpoch (clusterId: string, producerId: number, expectedEpoch: number, nowMs: number): Promise<ProducerEpochBump> {
+    this.#checkOpen()
+    return this.#producers.bump(clusterId, producerId, expectedEpoch, nowMs)
+  }
+
+  async getProducerId (clusterId: string, producerId: number): Promise<ProducerIdRecord | undefined> {
+    this.#checkOpen()
+    return this.#producers.get(clusterId, producerId)
+  }
+
+  async listPartitionProducers (topicId: string, partition: number): Promise<ProducerPartitionState[]> {
+    return listProducers(this.#partition(topicId, partition)?.producers)
+  }
+
+  async expireProducers (idleBeforeMs: number): Promise<number> {
+    this.#checkOpen()
+    let count = this.#producers.expire(idleBeforeMs)
+    for (const topic of this.#topicsById.values()) {
+      for (const { producers } of topic.partitions) {
+        for (const [producerId, state] of producers) {
+          if (state.lastTimestamp >= idleBeforeMs) continue
+          producers.delete(producerId)
+          count++
+        }
+      }
+    }
+    return count
   }
 
   async registerNode (node: NodeRecord): Promise<number> {

@@ -1,6 +1,7 @@
 // The embedded Catalog: one SQLite file (better-sqlite3, WAL, synchronous=FULL) holding the
 // schema of migrations/. commitAppends runs one write transaction per flush and reads each
-// partition's high watermark inside it, so several processes may share the file safely.
+// partition's high watermark and producer state inside it, so several processes may share the
+// file safely.
 
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
@@ -21,10 +22,15 @@ import type {
   GroupRecord,
   NodeRecord,
   PartitionOffsets,
+  ProducerEpochBump,
+  ProducerIdRecord,
+  ProducerPartitionState,
   TopicRecord
 } from '../catalog.ts'
+import { checkProducerBatch, recordProducerBatch } from '../producer-sequences.ts'
 import { applyMigrations } from './migrations/index.ts'
 import { SqliteGroupStore } from './sqlite-group-store.ts'
+import { SqliteProducerStore } from './sqlite-producer-store.ts'
 import { prepareStatements } from './sqlite-statements.ts'
 import type { PartitionRow, Statements, TopicRow } from './sqlite-statements.ts'
 
@@ -40,6 +46,10 @@ type CommitFunction = (objectKey: string, appends: readonly BatchAppend[]) => Ap
 interface CommitState extends PartitionRow {
   /** The row this commit last added for the partition: the next adjacent batch extends it. */
   openRow: BatchCoordinate | undefined
+  /** Producer state this commit has read (undefined: none stored), by producer id. */
+  producers: Map<number, ProducerPartitionState | undefined>
+  /** Producers whose state this commit changed, to be saved with the partition. */
+  changedProducerIds: Set<number>
 }
 
 function toTopicRecord (row: TopicRow): TopicRecord {
@@ -75,11 +85,13 @@ export class SqliteCatalog implements Catalog {
   #sql: Statements
   #commit: Transaction<CommitFunction>
   #groups: SqliteGroupStore
+  #producers: SqliteProducerStore
 
   constructor (db: Database) {
     this.#db = db
     this.#sql = prepareStatements(db)
     this.#groups = new SqliteGroupStore(db)
+    this.#producers = new SqliteProducerStore(db)
     this.#commit = db.transaction<CommitFunction>((objectKey, appends) => this.#commitInTransaction(objectKey, appends))
   }
 
@@ -143,6 +155,7 @@ export class SqliteCatalog implements Catalog {
       if (row === undefined) return undefined
       this.#sql.deleteBatchesOfTopic.run(row.topicId)
       this.#groups.forgetTopic(row.topicId)
+      this.#producers.forgetTopic(row.topicId)
       this.#sql.deletePartitions.run(row.topicId)
       this.#sql.deleteTopic.run(row.topicId)
       return toTopicRecord(row)
@@ -213,6 +226,7 @@ export class SqliteCatalog implements Catalog {
       const droppedBytes = this.#sql.bytesEndingBefore.get(topicId, partition, offset) ?? 0
       this.#sql.deleteBatchesEndingBefore.run(topicId, partition, offset)
       this.#sql.updatePartition.run(offset, state.highWatermark, state.sizeBytes - droppedBytes, topicId, partition)
+      this.#producers.dropStatesBelow(topicId, partition, offset)
       return offset
     })
   }
@@ -238,6 +252,7 @@ export class SqliteCatalog implements Catalog {
       const logStartOffset = Math.max(state.logStartOffset, nextStart)
       this.#sql.deleteBatchesStartingBefore.run(topicId, partition, nextStart)
       this.#sql.updatePartition.run(logStartOffset, state.highWatermark, remainingBytes, topicId, partition)
+      this.#producers.dropStatesBelow(topicId, partition, logStartOffset)
       return logStartOffset
     })
   }
@@ -248,6 +263,26 @@ export class SqliteCatalog implements Catalog {
 
   async listReferencedObjectKeys (): Promise<Set<string>> {
     return new Set(this.#sql.listObjectKeys.all())
+  }
+
+  async allocateProducerId (clusterId: string, nowMs: number): Promise<ProducerIdRecord> {
+    return this.#producers.allocate(clusterId, nowMs)
+  }
+
+  async bumpProducerEpoch (clusterId: string, producerId: number, expectedEpoch: number, nowMs: number): Promise<ProducerEpochBump> {
+    return this.#producers.bump(clusterId, producerId, expectedEpoch, nowMs)
+  }
+
+  async getProducerId (clusterId: string, producerId: number): Promise<ProducerIdRecord | undefined> {
+    return this.#producers.get(clusterId, producerId)
+  }
+
+  async listPartitionProducers (topicId: string, partition: number): Promise<ProducerPartitionState[]> {
+    return this.#producers.listStates(topicId, partition)
+  }
+
+  async expireProducers (idleBeforeMs: number): Promise<number> {
+    return this.#producers.expire(idleBeforeMs)
   }
 
   async registerNode (node: NodeRecord): Promise<number> {
@@ -307,7 +342,9 @@ export class SqliteCatalog implements Catalog {
       let state = byPartition.get(append.partition)
       if (state === undefined) {
         const row = this.#sql.getPartition.get(append.topicId, append.partition)
-        state = row === undefined || row.clusterId !== append.clusterId ? null : { ...row, openRow: undefined }
+        state = row === undefined || row.clusterId !== append.clusterId
+          ? null
+          : { ...row, openRow: undefined, producers: new Map(), changedProducerIds: new Set() }
         byPartition.set(append.partition, state)
       }
       if (state === null) {
@@ -319,8 +356,24 @@ export class SqliteCatalog implements Catalog {
         results.push({ errorCode: ErrorCode.INVALID_RECORD, message: `offsetCount ${append.offsetCount} is not positive` })
         continue
       }
+      const producer = append.producerId >= 0 ? this.#producerState(state, append) : undefined
+      if (append.producerId >= 0) {
+        const check = checkProducerBatch(producer, append)
+        if (check.kind === 'duplicate') {
+          results.push({ errorCode: 0, baseOffset: check.batch.baseOffset, logStartOffset: state.logStartOffset, isDuplicate: true })
+          continue
+        }
+        if (check.kind === 'refused') {
+          results.push({ errorCode: check.errorCode, message: check.message })
+          continue
+        }
+      }
       const baseOffset = state.highWatermark
       const lastOffset = baseOffset + append.offsetCount - 1
+      if (append.producerId >= 0) {
+        state.producers.set(append.producerId, recordProducerBatch(producer, append, baseOffset, lastOffset))
+        state.changedProducerIds.add(append.producerId)
+      }
       state.highWatermark = lastOffset + 1
       state.sizeBytes += append.size
       const open = state.openRow
@@ -341,9 +394,21 @@ export class SqliteCatalog implements Catalog {
         if (state === null || state.openRow === undefined) continue
         this.#insertBatch({ topicId, partition, clusterId: state.clusterId }, state.openRow)
         this.#sql.updatePartition.run(state.logStartOffset, state.highWatermark, state.sizeBytes, topicId, partition)
+        for (const producerId of state.changedProducerIds) {
+          const producer = state.producers.get(producerId)
+          if (producer !== undefined) this.#producers.saveState(topicId, partition, state.clusterId, producer)
+        }
       }
     }
     return results
+  }
+
+  /** The partition's state of the append's producer, read once per commit and then kept up to date in `state`. */
+  #producerState (state: CommitState, append: BatchAppend): ProducerPartitionState | undefined {
+    if (state.producers.has(append.producerId)) return state.producers.get(append.producerId)
+    const loaded = this.#producers.loadState(append.topicId, append.partition, append.producerId)
+    state.producers.set(append.producerId, loaded)
+    return loaded
   }
 
   #insertBatch (at: Pick<BatchAppend, 'topicId' | 'partition' | 'clusterId'>, row: BatchCoordinate): void {

@@ -16,7 +16,8 @@ const methods = [
   'setPartitionCount', 'setTopicConfigs', 'getPartitionOffsets', 'commitAppends', 'findBatches', 'findBatchByTimestamp',
   'findMaxTimestampBatch', 'advanceLogStartOffset', 'expireBatches', 'partitionSizeBytes', 'listReferencedObjectKeys',
   'registerNode', 'listLiveNodes', 'createGroup', 'getGroup', 'listGroups', 'updateGroup', 'deleteGroup', 'commitOffsets',
-  'fetchOffsets', 'deleteOffsets'
+  'fetchOffsets', 'deleteOffsets', 'allocateProducerId', 'bumpProducerEpoch', 'getProducerId', 'listPartitionProducers',
+  'expireProducers'
 ] as const satisfies ReadonlyArray<keyof Catalog>
 
 function toError (error: Extract<CatalogReply, { error: unknown }>['error']): Error {

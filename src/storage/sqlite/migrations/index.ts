@@ -5,6 +5,7 @@ import type { Database } from 'better-sqlite3'
 import { ServiceError } from '../../../common/errors.ts'
 import { initialSchema } from './0001-initial.ts'
 import { consumerGroupsSchema } from './0002-consumer-groups.ts'
+import { producersSchema } from './0003-producers.ts'
 
 export interface Migration {
   version: number
@@ -15,7 +16,8 @@ export interface Migration {
 /** Every migration, by ascending version. Never edit an applied one: add the next version. */
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initialSchema },
-  { version: 2, name: 'consumer-groups', sql: consumerGroupsSchema }
+  { version: 2, name: 'consumer-groups', sql: consumerGroupsSchema },
+  { version: 3, name: 'producers', sql: producersSchema }
 ]
 
 /** Applies the pending migrations in one write transaction; returns the schema version. */

@@ -1,0 +1,134 @@
+// The idempotent-producer rules every Catalog applies inside its commit, batch by batch in commit
+// order: epoch and sequence checks against what the partition remembers of the producer, and the
+// recognition of a retried batch among the last five. They follow Kafka 3.x (ProducerAppendInfo,
+// ProducerStateEntry), including KIP-360's acceptance of any sequence from a producer the
+// partition does not know (its state expired, or its records were deleted).
+import { ErrorCode } from '../protocol/error-codes.ts'
+import type { BatchAppend, ProducerBatch, ProducerPartitionState } from './catalog.ts'
+
+/** How many batches per producer and partition are remembered to answer retries (Kafka's NUM_BATCHES_TO_RETAIN). */
+export const RETAINED_BATCHES = 5
+
+/** Sequences are int32 and wrap from this to 0. */
+export const MAX_SEQUENCE = 2_147_483_647
+
+/** Producer epochs are int16; at MAX_PRODUCER_EPOCH - 1 Kafka stops bumping and hands out a new producer id. */
+export const MAX_PRODUCER_EPOCH = 32_767
+
+/** A batch's last sequence: its base sequence plus lastOffsetDelta, wrapping past MAX_SEQUENCE to 0. */
+export function lastSequenceOf (baseSequence: number, offsetCount: number): number {
+  const last = baseSequence + offsetCount - 1
+  return last > MAX_SEQUENCE ? last - MAX_SEQUENCE - 1 : last
+}
+
+/** The sequence that must follow `lastSequence`. */
+export function nextSequence (lastSequence: number): number {
+  return lastSequence === MAX_SEQUENCE ? 0 : lastSequence + 1
+}
+
+export type ProducerBatchCheck =
+  | { kind: 'append' }
+  | { kind: 'duplicate', batch: ProducerBatch }
+  | { kind: 'refused', errorCode: number, message: string }
+
+function refused (errorCode: number, message: string): ProducerBatchCheck {
+  return { kind: 'refused', errorCode, message }
+}
+
+/**
+ * Checks one batch of a producer (producerId >= 0) against the partition's state of it, in Kafka's
+ * order: a retry of a remembered batch of the same epoch is a duplicate; an older epoch is
+ * INVALID_PRODUCER_EPOCH; a newer epoch must start at sequence 0; the same epoch must continue at
+ * the last sequence + 1; anything else is OUT_OF_ORDER_SEQUENCE_NUMBER. A producer the partition
+ * does not know may start anywhere.
+ */
+export function checkProducerBatch (state: ProducerPartitionState | undefined, append: BatchAppend): ProducerBatchCheck {
+  const { producerId, producerEpoch, baseSequence } = append
+  if (baseSequence < 0 || producerEpoch < 0) {
+    // Kafka's LogValidator refuses these before any state is looked at.
+    return refused(ErrorCode.INVALID_RECORD,
+      `invalid sequence number ${baseSequence} or epoch ${producerEpoch} in a record batch with producerId ${producerId}`)
+  }
+  if (state === undefined) return { kind: 'append' }
+  const lastSequence = lastSequenceOf(baseSequence, append.offsetCount)
+  if (producerEpoch === state.producerEpoch) {
+    const duplicate = state.batches.find(batch => batch.baseSequence === baseSequence && batch.lastSequence === lastSequence)
+    if (duplicate !== undefined) return { kind: 'duplicate', batch: duplicate }
+  }
+  if (producerEpoch < state.producerEpoch) {
+    return refused(ErrorCode.INVALID_PRODUCER_EPOCH,
+      `epoch ${producerEpoch} of producer ${producerId} is older than its last epoch ${state.producerEpoch} on this partition`)
+  }
+  if (producerEpoch > state.producerEpoch) {
+    if (baseSequence === 0) return { kind: 'append' }
+    return refused(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
+      `new epoch ${producerEpoch} of producer ${producerId} starts at sequence ${baseSequence}, not 0`)
+  }
+  const last = state.batches.at(-1)
+  const expected = last === undefined ? 0 : nextSequence(last.lastSequence)
+  if (baseSequence === expected) return { kind: 'append' }
+  return refused(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
+    `out of order sequence number for producer ${producerId} epoch ${producerEpoch}: ${baseSequence} (incoming), ${expected} (expected)`)
+}
+
+/**
+ * Records an appended batch (one checkProducerBatch let through) in the producer's state, which it
+ * creates when missing and changes in place: a new epoch forgets the batches of the old one, and
+ * only the last RETAINED_BATCHES stay.
+ */
+export function recordProducerBatch (
+  state: ProducerPartitionState | undefined, append: BatchAppend, baseOffset: number, lastOffset: number
+): ProducerPartitionState {
+  const batch: ProducerBatch = {
+    baseSequence: append.baseSequence,
+    lastSequence: lastSequenceOf(append.baseSequence, append.offsetCount),
+    baseOffset,
+    lastOffset
+  }
+  if (state === undefined) {
+    return {
+      producerId: append.producerId,
+      producerEpoch: append.producerEpoch,
+      batches: [batch],
+      lastTimestamp: append.maxTimestamp,
+      coordinatorEpoch: -1,
+      currentTxnFirstOffset: -1
+    }
+  }
+  if (state.producerEpoch !== append.producerEpoch) {
+    state.producerEpoch = append.producerEpoch
+    state.batches = []
+  }
+  state.batches.push(batch)
+  if (state.batches.length > RETAINED_BATCHES) state.batches.splice(0, state.batches.length - RETAINED_BATCHES)
+  state.lastTimestamp = append.maxTimestamp
+  return state
+}
+
+/** The last sequence DescribeProducers reports: that of the last batch, -1 when there is none. */
+export function lastSequenceOfState (state: ProducerPartitionState): number {
+  return state.batches.at(-1)?.lastSequence ?? -1
+}
+
+/** The offset after which the producer has nothing in the partition: its last batch's last offset, -1 when none. */
+export function lastOffsetOfState (state: ProducerPartitionState): number {
+  return state.batches.at(-1)?.lastOffset ?? -1
+}
+
+/**
+ * KIP-360's rule for InitProducerId with the producer's current id and epoch: bump when the
+ * expected epoch is the current one, repeat the answer when it is the one before the last bump,
+ * fence otherwise; a bump past MAX_PRODUCER_EPOCH - 1 needs a new producer id.
+ */
+export function decideEpochBump (
+  record: { producerEpoch: number, lastProducerEpoch: number }, expectedEpoch: number
+): { outcome: 'bumped' | 'retried' | 'fenced', producerEpoch: number } | { outcome: 'exhausted' } {
+  if (expectedEpoch === record.producerEpoch) {
+    if (record.producerEpoch >= MAX_PRODUCER_EPOCH - 1) return { outcome: 'exhausted' }
+    return { outcome: 'bumped', producerEpoch: record.producerEpoch + 1 }
+  }
+  if (record.lastProducerEpoch >= 0 && expectedEpoch === record.lastProducerEpoch) {
+    return { outcome: 'retried', producerEpoch: record.producerEpoch }
+  }
+  return { outcome: 'fenced', producerEpoch: record.producerEpoch }
+}
