@@ -11,10 +11,13 @@ export interface Scheduler {
   schedule: (delayMs: number, task: () => void) => ScheduledTask
 }
 
+/** setTimeout runs longer delays at once; clients may send any int32 as a timeout. */
+const MAX_DELAY_MS = 2_147_483_647
+
 /** Real timers; they never keep the process alive on their own. */
 export const systemScheduler: Scheduler = {
   schedule (delayMs, task) {
-    const timer = setTimeout(task, Math.max(0, delayMs))
+    const timer = setTimeout(task, Math.min(MAX_DELAY_MS, Math.max(0, delayMs)))
     timer.unref()
     return { cancel: () => clearTimeout(timer) }
   }
