@@ -1,5 +1,6 @@
 // Background retention: drops each partition's leading coordinates beyond retention.ms or
-// retention.bytes, advancing its log start offset, then deletes objects no coordinate refers to.
+// retention.bytes, advancing its log start offset, then deletes objects no coordinate refers to,
+// and forgets idempotent producers idle for longer than producer.id.expiration.ms.
 import type { Catalog } from '../storage/catalog.ts'
 import type { ObjectStore } from '../storage/object-store.ts'
 import type { Clock } from '../common/clock.ts'
@@ -17,7 +18,14 @@ export interface RetentionJobOptions {
   logger: Logger
   clusterIds: string[]
   intervalMs?: number
+  /**
+   * Producer state and producer ids unused this long are forgotten (Kafka's producer.id.expiration.ms,
+   * default 1 day): a producer back after that starts afresh, as on Kafka.
+   */
+  producerIdExpirationMs?: number
 }
+
+export const DEFAULT_PRODUCER_ID_EXPIRATION_MS = 86_400_000
 
 export class RetentionJob {
   readonly #options: RetentionJobOptions
@@ -43,8 +51,8 @@ export class RetentionJob {
     if (this.#timer !== undefined) clearInterval(this.#timer)
   }
 
-  /** One pass over every partition, then the unreferenced objects. */
-  async runOnce (): Promise<{ partitionsTrimmed: number, objectsDeleted: number }> {
+  /** One pass over every partition, then the unreferenced objects and the idle producers. */
+  async runOnce (): Promise<{ partitionsTrimmed: number, objectsDeleted: number, producersExpired: number }> {
     const { catalog, objectStore, log, topics, clock } = this.#options
     const nowMs = clock.nowMs()
     let partitionsTrimmed = 0
@@ -72,6 +80,7 @@ export class RetentionJob {
       await objectStore.delete(key)
       objectsDeleted++
     }
-    return { partitionsTrimmed, objectsDeleted }
+    const producersExpired = await catalog.expireProducers(nowMs - (this.#options.producerIdExpirationMs ?? DEFAULT_PRODUCER_ID_EXPIRATION_MS))
+    return { partitionsTrimmed, objectsDeleted, producersExpired }
   }
 }

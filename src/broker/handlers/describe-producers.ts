@@ -1,28 +1,47 @@
-// DescribeProducers (key 61), v0. The active idempotent and transactional producers of each
-// partition. Unknown topics and partitions answer UNKNOWN_TOPIC_OR_PARTITION.
-// Gaps: producer state is not kept yet (idempotent producers come with the next issue), so every
-// existing partition answers an empty list without error.
-import { DescribeProducersApi } from '../../protocol/messages/describe-producers.ts'
+// DescribeProducers (key 61), v0. The producers each partition holds idempotent-producer state for
+// (kept in the Catalog with the sequence checks): id, epoch, last sequence and the last batch's
+// timestamp. Unknown topics and partitions answer UNKNOWN_TOPIC_OR_PARTITION.
+// Gaps: no transactions yet, so coordinatorEpoch and currentTxnStartOffset are always -1.
+import { DescribeProducersApi, type PartitionResponse } from '../../protocol/messages/describe-producers.ts'
 import { ErrorCode } from '../../protocol/error-codes.ts'
-import { defineHandler } from '../handler.ts'
+import { lastSequenceOfState } from '../../storage/producer-sequences.ts'
+import type { TopicRecord } from '../../storage/catalog.ts'
+import { defineHandler, type RequestContext } from '../handler.ts'
+
+async function describePartition (topic: TopicRecord | undefined, partitionIndex: number, context: RequestContext): Promise<PartitionResponse> {
+  if (topic === undefined || partitionIndex < 0 || partitionIndex >= topic.partitionCount) {
+    return {
+      partitionIndex,
+      errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+      errorMessage: 'This server does not host this topic-partition.',
+      activeProducers: []
+    }
+  }
+  const states = await context.services.catalog.listPartitionProducers(topic.topicId, partitionIndex)
+  return {
+    partitionIndex,
+    errorCode: 0,
+    errorMessage: null,
+    activeProducers: states.map(state => ({
+      producerId: state.producerId,
+      producerEpoch: state.producerEpoch,
+      lastSequence: lastSequenceOfState(state),
+      lastTimestamp: state.lastTimestamp,
+      coordinatorEpoch: state.coordinatorEpoch,
+      currentTxnStartOffset: state.currentTxnFirstOffset
+    }))
+  }
+}
 
 export const describeProducersHandler = defineHandler({
   api: DescribeProducersApi,
   versions: { min: 0, max: 0 },
-  async handle (request, { services, clusterId }) {
-    const topics = request.topics.map(topicRequest => {
-      const topic = services.topics.get(clusterId, topicRequest.name)
-      const partitions = topicRequest.partitionIndexes.map(partitionIndex => {
-        const exists = topic !== undefined && partitionIndex >= 0 && partitionIndex < topic.partitionCount
-        return {
-          partitionIndex,
-          errorCode: exists ? 0 : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
-          errorMessage: exists ? null : 'This server does not host this topic-partition.',
-          activeProducers: []
-        }
-      })
+  async handle (request, context) {
+    const topics = await Promise.all(request.topics.map(async topicRequest => {
+      const topic = context.services.topics.get(context.clusterId, topicRequest.name)
+      const partitions = await Promise.all(topicRequest.partitionIndexes.map(index => describePartition(topic, index, context)))
       return { name: topicRequest.name, partitions }
-    })
+    }))
     return { throttleTimeMs: 0, topics }
   }
 })

@@ -15,6 +15,7 @@ import { createPartitionsHandler } from './create-partitions.ts'
 import { incrementalAlterConfigsHandler } from './incremental-alter-configs.ts'
 import { describeClusterHandler } from './describe-cluster.ts'
 import { describeProducersHandler } from './describe-producers.ts'
+import { initProducerIdHandler } from './init-producer-id.ts'
 import { findCoordinatorHandler } from './find-coordinator.ts'
 import { joinGroupHandler } from './join-group.ts'
 import { syncGroupHandler } from './sync-group.ts'
@@ -43,6 +44,7 @@ export const handlers: readonly AnyHandler[] = [
   incrementalAlterConfigsHandler,
   describeClusterHandler,
   describeProducersHandler,
+  initProducerIdHandler,
   findCoordinatorHandler,
   joinGroupHandler,
   syncGroupHandler,

@@ -3,7 +3,10 @@
 // unless ApiVersions lists Produce v2. Each partition's batch is
 // validated once (header, CRC-32C, size, timestamps), queued in the flush buffer in request order,
 // and answered after its flush is durable and committed. acks=0 gets no response.
-// Gaps: idempotent sequence checks and transactions arrive with the coordinators (issue 3).
+// Idempotent producers: the Catalog commit checks each batch's epoch and sequence and answers a
+// retry of one of the producer's last five batches with its original offset, storing nothing
+// (INVALID_PRODUCER_EPOCH, OUT_OF_ORDER_SEQUENCE_NUMBER otherwise; see storage/producer-sequences.ts).
+// Gaps: transactions (transactional batches are checked like idempotent ones, with no markers).
 import {
   ProduceApi, type PartitionProduceResponse, type ProduceRequest, type TopicProduceResponse
 } from '../../protocol/messages/produce.ts'
