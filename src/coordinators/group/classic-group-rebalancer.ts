@@ -1,14 +1,14 @@
 // The classic group membership protocol on one in-memory group: JoinGroup (with MEMBER_ID_REQUIRED,
-// static members and the initial rebalance delay), SyncGroup, Heartbeat, LeaveGroup, and the
-// session, rebalance and sync timeouts. It follows the behavior of Kafka's GroupMetadataManager for
-// classic groups. Every method runs without awaiting, so each change to a group is atomic.
+// and static members), SyncGroup, Heartbeat and LeaveGroup; the rebalance phases and timeouts they
+// set off are in classic-group-phases.ts. It follows the behavior of Kafka's GroupMetadataManager
+// for classic groups. Every method runs without awaiting, so each change to a group is atomic.
 import { randomUUID } from 'node:crypto'
 import type { Logger } from '../../common/logger.ts'
 import { ErrorCode } from '../../protocol/error-codes.ts'
 import {
-  ClassicGroup, ClassicGroupMember, EMPTY_BYTES, JOIN_TIMER, SYNC_TIMER, heartbeatTimer, joinError, syncError,
-  type JoinResult, type MemberProtocol, type SyncResult
+  ClassicGroup, ClassicGroupMember, joinAnswer, joinError, syncError, type JoinResult, type MemberProtocol, type SyncResult
 } from './classic-group-state.ts'
+import { ClassicGroupPhases } from './classic-group-phases.ts'
 
 export interface RebalancerSettings {
   initialRebalanceDelayMs: number
@@ -62,13 +62,13 @@ const FIRST_VERSION_SKIPPING_ASSIGNMENT = 9
 export class ClassicGroupRebalancer {
   readonly #settings: RebalancerSettings
   readonly #logger: Logger
-  readonly #onGroupChange: (group: ClassicGroup) => void
+  readonly #phases: ClassicGroupPhases
   readonly #newId: () => string
 
   constructor (options: RebalancerOptions) {
     this.#settings = options.settings
     this.#logger = options.logger
-    this.#onGroupChange = options.onGroupChange
+    this.#phases = new ClassicGroupPhases(options.settings, options.logger, options.onGroupChange)
     this.#newId = options.newId ?? randomUUID
   }
 
@@ -104,10 +104,10 @@ export class ClassicGroupRebalancer {
       } else if (group.is('CompletingRebalance')) {
         member.completeSync(syncError(ErrorCode.REBALANCE_IN_PROGRESS))
         member.awaitingSync = respond
-        this.#removePendingSync(group, member.memberId)
-        if (group.isLeader(member.memberId)) this.#completeSync(group, request.assignments)
+        this.#phases.removePendingSync(group, member.memberId)
+        if (group.isLeader(member.memberId)) this.#phases.completeSync(group, request.assignments)
       } else {
-        this.#removePendingSync(group, member.memberId)
+        this.#phases.removePendingSync(group, member.memberId)
         respond({ errorCode: 0, protocolType: group.protocolType, protocolName: group.protocolName, assignment: member.assignment })
       }
     })
@@ -119,7 +119,7 @@ export class ClassicGroupRebalancer {
     if (memberError !== 0) return memberError
     if (generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION
     if (group.is('Empty')) return ErrorCode.UNKNOWN_MEMBER_ID
-    this.keepAlive(group, memberId)
+    this.#phases.keepAlive(group, memberId)
     return group.is('PreparingRebalance') ? ErrorCode.REBALANCE_IN_PROGRESS : 0
   }
 
@@ -142,27 +142,20 @@ export class ClassicGroupRebalancer {
       return errorCode
     })
     if (results.some(errorCode => errorCode === 0)) {
-      if (group.is('Stable') || group.is('CompletingRebalance')) this.#prepareRebalanceOrCompleteJoin(group, 'members left the group')
-      else if (group.is('PreparingRebalance')) this.#maybeCompleteJoinPhase(group)
+      if (group.is('Stable') || group.is('CompletingRebalance')) this.#phases.prepareRebalanceOrCompleteJoin(group, 'members left the group')
+      else if (group.is('PreparingRebalance')) this.#phases.maybeCompleteJoinPhase(group)
     }
     return results
   }
 
   /** Restarts a member's session timer (heartbeats, and commits in Stable or PreparingRebalance). */
-  keepAlive (group: ClassicGroup, memberId: string, timeoutMs?: number): void {
-    const member = group.members.get(memberId)
-    if (member === undefined) return
-    group.schedule(heartbeatTimer(memberId), timeoutMs ?? member.sessionTimeoutMs, () => this.#expireMember(group, memberId))
+  keepAlive (group: ClassicGroup, memberId: string): void {
+    this.#phases.keepAlive(group, memberId)
   }
 
   /** Marks the group Dead (deleted or unloaded): parked requests are told to find the coordinator again. */
   kill (group: ClassicGroup): void {
-    group.cancelAllTimers()
-    group.transitionTo('Dead')
-    for (const member of group.members.values()) {
-      member.completeJoin(joinError(member.memberId, ErrorCode.COORDINATOR_NOT_AVAILABLE))
-      member.completeSync(syncError(ErrorCode.COORDINATOR_NOT_AVAILABLE))
-    }
+    this.#phases.kill(group)
   }
 
   #acceptsJoiningMember (group: ClassicGroup, memberId: string): boolean {
@@ -190,7 +183,7 @@ export class ClassicGroupRebalancer {
       }
     } else if (request.apiVersion >= FIRST_VERSION_REQUIRING_MEMBER_ID) {
       group.pendingJoinMembers.add(newMemberId)
-      group.schedule(heartbeatTimer(newMemberId), request.sessionTimeoutMs, () => this.#expireMember(group, newMemberId))
+      this.#phases.expirePendingMember(group, newMemberId, request.sessionTimeoutMs)
       respond(joinError(newMemberId, ErrorCode.MEMBER_ID_REQUIRED))
     } else {
       this.#addMember(group, request, newMemberId, respond)
@@ -215,12 +208,12 @@ export class ClassicGroupRebalancer {
       this.#updateMemberAndRebalance(group, member, request, respond, reason)
     } else if (group.is('CompletingRebalance')) {
       // Same metadata: it missed the JoinGroup answer; give it the current generation again.
-      if (member.matches(request.protocols)) respond(this.#joinAnswer(group, member, group.isLeader(memberId)))
+      if (member.matches(request.protocols)) respond(joinAnswer(group, member, group.isLeader(memberId)))
       else this.#updateMemberAndRebalance(group, member, request, respond, reason)
     } else if (group.is('Stable')) {
       // The leader rejoins to make the group rebalance (its subscribed topics changed, say).
       if (group.isLeader(memberId) || !member.matches(request.protocols)) this.#updateMemberAndRebalance(group, member, request, respond, reason)
-      else respond(this.#joinAnswer(group, member, false))
+      else respond(joinAnswer(group, member, false))
     } else {
       respond(joinError(memberId, ErrorCode.UNKNOWN_MEMBER_ID))
     }
@@ -242,14 +235,14 @@ export class ClassicGroupRebalancer {
     if (group.is('PreparingRebalance') && group.previousState === 'Empty') group.newMemberAdded = true
     group.add(member)
     // A new member cannot heartbeat while its JoinGroup is parked; drop it if the join takes too long.
-    this.keepAlive(group, memberId, this.#settings.newMemberJoinTimeoutMs)
-    this.#prepareRebalanceOrCompleteJoin(group, `member ${memberId} joins (instance ${request.groupInstanceId ?? 'none'}); client reason: ${request.reason ?? 'not provided'}`)
+    this.#phases.keepAlive(group, memberId, this.#settings.newMemberJoinTimeoutMs)
+    this.#phases.prepareRebalanceOrCompleteJoin(group, `member ${memberId} joins (instance ${request.groupInstanceId ?? 'none'}); client reason: ${request.reason ?? 'not provided'}`)
   }
 
   #updateMemberAndRebalance (group: ClassicGroup, member: ClassicGroupMember, request: JoinRequest,
     respond: (result: JoinResult) => void, reason: string): void {
     group.updateMember(member, request.protocols, request.rebalanceTimeoutMs, request.sessionTimeoutMs, respond)
-    this.#prepareRebalanceOrCompleteJoin(group, reason)
+    this.#phases.prepareRebalanceOrCompleteJoin(group, reason)
   }
 
   /** A static member restarted: it takes over its old member id's place, without a rebalance when nothing changed. */
@@ -262,139 +255,27 @@ export class ClassicGroupRebalancer {
     member.clientId = request.clientId
     member.clientHost = request.clientHost
     group.updateMember(member, request.protocols, request.rebalanceTimeoutMs, request.sessionTimeoutMs, respond)
-    this.keepAlive(group, newMemberId)
+    this.#phases.keepAlive(group, newMemberId)
     this.#logger.info({ group: group.groupId, groupInstanceId, oldMemberId, newMemberId, state: group.state }, 'static member rejoined with a new member id')
     if (group.is('Stable')) {
       if (isUnchanged && group.selectProtocol() === group.protocolName) {
         const isLeader = group.isLeader(newMemberId)
         if (request.apiVersion >= FIRST_VERSION_SKIPPING_ASSIGNMENT) {
-          member.completeJoin({ ...this.#joinAnswer(group, member, isLeader), skipAssignment: isLeader })
+          member.completeJoin({ ...joinAnswer(group, member, isLeader), skipAssignment: isLeader })
         } else {
           // Older clients are told the old leader id, so a restarted leader syncs as a follower
           // and keeps the assignment it had instead of computing a new one.
-          member.completeJoin({ ...this.#joinAnswer(group, member, false), leader: previousLeader ?? '' })
+          member.completeJoin({ ...joinAnswer(group, member, false), leader: previousLeader ?? '' })
         }
         return
       }
-      this.#prepareRebalanceOrCompleteJoin(group, `static member ${groupInstanceId} rejoined with changed metadata`)
+      this.#phases.prepareRebalanceOrCompleteJoin(group, `static member ${groupInstanceId} rejoined with changed metadata`)
     } else if (group.is('CompletingRebalance')) {
       // The leader may already be assigning to the old member id: start over.
-      this.#prepareRebalance(group, `static member ${groupInstanceId} rejoined during CompletingRebalance`)
+      this.#phases.prepareRebalance(group, `static member ${groupInstanceId} rejoined during CompletingRebalance`)
     } else {
-      this.#maybeCompleteJoinPhase(group)
+      this.#phases.maybeCompleteJoinPhase(group)
     }
-  }
-
-  #joinAnswer (group: ClassicGroup, member: ClassicGroupMember, withMembers: boolean): JoinResult {
-    return {
-      errorCode: 0,
-      generationId: group.generationId,
-      protocolType: group.protocolType,
-      protocolName: group.protocolName,
-      leader: group.leaderId ?? '',
-      skipAssignment: false,
-      memberId: member.memberId,
-      members: withMembers
-        ? [...group.members.values()].map(other => ({
-            memberId: other.memberId, groupInstanceId: other.groupInstanceId, metadata: other.metadataFor(group.protocolName)
-          }))
-        : []
-    }
-  }
-
-  #prepareRebalanceOrCompleteJoin (group: ClassicGroup, reason: string): void {
-    if (group.canRebalance) this.#prepareRebalance(group, reason)
-    else this.#maybeCompleteJoinPhase(group)
-  }
-
-  #prepareRebalance (group: ClassicGroup, reason: string): void {
-    if (group.is('CompletingRebalance')) {
-      for (const member of group.members.values()) {
-        member.assignment = EMPTY_BYTES
-        member.completeSync(syncError(ErrorCode.REBALANCE_IN_PROGRESS))
-      }
-    }
-    group.pendingSyncMembers.clear()
-    group.cancelTimer(SYNC_TIMER)
-    const isInitialRebalance = group.is('Empty')
-    group.transitionTo('PreparingRebalance')
-    this.#logger.info({ group: group.groupId, generationId: group.generationId, reason }, 'preparing to rebalance group')
-    this.#onGroupChange(group)
-    if (isInitialRebalance) {
-      // A new group waits a little for more members, so they start in one generation.
-      const delayMs = this.#settings.initialRebalanceDelayMs
-      this.#scheduleInitialJoin(group, delayMs, Math.max(group.rebalanceTimeoutMs - delayMs, 0))
-    } else if (group.hasAllMembersJoined) {
-      this.#completeJoin(group)
-    } else {
-      group.schedule(JOIN_TIMER, group.rebalanceTimeoutMs, () => this.#completeJoin(group))
-    }
-  }
-
-  #scheduleInitialJoin (group: ClassicGroup, delayMs: number, remainingMs: number): void {
-    group.schedule(JOIN_TIMER, delayMs, () => {
-      if (group.newMemberAdded && remainingMs > 0) {
-        group.newMemberAdded = false
-        const nextDelayMs = Math.min(this.#settings.initialRebalanceDelayMs, remainingMs)
-        this.#scheduleInitialJoin(group, nextDelayMs, Math.max(remainingMs - delayMs, 0))
-      } else {
-        this.#completeJoin(group)
-      }
-    })
-  }
-
-  #maybeCompleteJoinPhase (group: ClassicGroup): void {
-    if (!group.is('PreparingRebalance') || group.previousState === 'Empty' || !group.hasAllMembersJoined) return
-    this.#completeJoin(group)
-  }
-
-  /** Ends the join phase: drops dynamic members that did not rejoin and starts the next generation. */
-  #completeJoin (group: ClassicGroup): void {
-    group.cancelTimer(JOIN_TIMER)
-    if (!group.is('PreparingRebalance')) return
-    const dropped: string[] = []
-    for (const member of [...group.members.values()]) {
-      if (member.awaitingJoin === undefined && !member.isStatic) {
-        group.remove(member.memberId)
-        dropped.push(member.memberId)
-      }
-    }
-    if (dropped.length > 0) this.#logger.info({ group: group.groupId, members: dropped }, 'removed members that did not rejoin in time')
-    if (!this.#electJoinedLeader(group) && group.members.size > 0) {
-      // Only static members that have not rejoined are left; wait for them or their session end.
-      group.schedule(JOIN_TIMER, group.rebalanceTimeoutMs, () => this.#completeJoin(group))
-      return
-    }
-    group.initNextGeneration()
-    this.#onGroupChange(group)
-    if (group.is('Empty')) {
-      this.#logger.info({ group: group.groupId, generationId: group.generationId }, 'group is now empty')
-      return
-    }
-    this.#logger.info({ group: group.groupId, generationId: group.generationId, members: group.members.size, protocol: group.protocolName },
-      'group completed its join phase')
-    for (const member of group.members.values()) {
-      member.completeJoin(this.#joinAnswer(group, member, group.isLeader(member.memberId)))
-      member.isNew = false
-      this.keepAlive(group, member.memberId)
-      group.pendingSyncMembers.add(member.memberId)
-    }
-    const generationId = group.generationId
-    group.schedule(SYNC_TIMER, group.rebalanceTimeoutMs, () => this.#expirePendingSync(group, generationId))
-  }
-
-  /** Keeps the leader if it rejoined, else makes the first rejoined member leader; false when none rejoined. */
-  #electJoinedLeader (group: ClassicGroup): boolean {
-    const leader = group.leaderId === null ? undefined : group.members.get(group.leaderId)
-    if (leader === undefined) return false
-    if (leader.awaitingJoin !== undefined) return true
-    for (const member of group.members.values()) {
-      if (member.awaitingJoin !== undefined) {
-        group.leaderId = member.memberId
-        return true
-      }
-    }
-    return false
   }
 
   #validateSync (group: ClassicGroup, request: SyncRequest): number {
@@ -407,55 +288,6 @@ export class ClassicGroupRebalancer {
       return ErrorCode.INCONSISTENT_GROUP_PROTOCOL
     }
     return 0
-  }
-
-  /** The leader's assignment: every member gets its part (members it left out get none) and the group is Stable. */
-  #completeSync (group: ClassicGroup, assignments: SyncRequest['assignments']): void {
-    const byMember = new Map(assignments.map(({ memberId, assignment }) => [memberId, assignment]))
-    const missing = [...group.members.keys()].filter(memberId => !byMember.has(memberId))
-    if (missing.length > 0) {
-      this.#logger.warn({ group: group.groupId, generationId: group.generationId, members: missing }, 'leader assigned nothing to some members')
-    }
-    for (const member of group.members.values()) member.assignment = byMember.get(member.memberId) ?? EMPTY_BYTES
-    group.transitionTo('Stable')
-    this.#onGroupChange(group)
-    this.#logger.info({ group: group.groupId, generationId: group.generationId, members: group.members.size }, 'group is stable')
-    for (const member of group.members.values()) {
-      const answered = member.completeSync({
-        errorCode: 0, protocolType: group.protocolType, protocolName: group.protocolName, assignment: member.assignment
-      })
-      if (answered) this.keepAlive(group, member.memberId)
-    }
-  }
-
-  #removePendingSync (group: ClassicGroup, memberId: string): void {
-    group.pendingSyncMembers.delete(memberId)
-    if (group.pendingSyncMembers.size === 0) group.cancelTimer(SYNC_TIMER)
-  }
-
-  #expirePendingSync (group: ClassicGroup, generationId: number): void {
-    if (generationId !== group.generationId || !(group.is('CompletingRebalance') || group.is('Stable'))) return
-    if (group.pendingSyncMembers.size === 0) return
-    const late = [...group.pendingSyncMembers]
-    for (const memberId of late) group.remove(memberId)
-    this.#logger.info({ group: group.groupId, generationId, members: late }, 'removed members that did not send SyncGroup in time')
-    this.#prepareRebalance(group, 'members did not send SyncGroup in time')
-  }
-
-  #expireMember (group: ClassicGroup, memberId: string): void {
-    if (group.is('Dead')) return
-    if (group.pendingJoinMembers.has(memberId)) {
-      group.remove(memberId)
-      if (group.is('PreparingRebalance') && group.hasAllMembersJoined) this.#completeJoin(group)
-      return
-    }
-    const member = group.members.get(memberId)
-    if (member === undefined || member.hasSatisfiedHeartbeat) return
-    this.#logger.info({ group: group.groupId, memberId, groupInstanceId: member.groupInstanceId, sessionTimeoutMs: member.sessionTimeoutMs },
-      'member session expired; removing it from the group')
-    group.remove(memberId)
-    if (group.is('Stable') || group.is('CompletingRebalance')) this.#prepareRebalanceOrCompleteJoin(group, `member ${memberId} session expired`)
-    else if (group.is('PreparingRebalance') && group.hasAllMembersJoined) this.#completeJoin(group)
   }
 
   #removeLeavingMember (group: ClassicGroup, memberId: string, reason: string | null): void {

@@ -350,6 +350,24 @@ export class ClassicGroup {
   }
 }
 
+/** A successful JoinGroup answer for the current generation; the leader's carries every member's metadata. */
+export function joinAnswer (group: ClassicGroup, member: ClassicGroupMember, withMembers: boolean): JoinResult {
+  return {
+    errorCode: 0,
+    generationId: group.generationId,
+    protocolType: group.protocolType,
+    protocolName: group.protocolName,
+    leader: group.leaderId ?? '',
+    skipAssignment: false,
+    memberId: member.memberId,
+    members: withMembers
+      ? [...group.members.values()].map(other => ({
+          memberId: other.memberId, groupInstanceId: other.groupInstanceId, metadata: other.metadataFor(group.protocolName)
+        }))
+      : []
+  }
+}
+
 /** Timer names: one per member for its session, one for the join phase, one for the sync phase. */
 export function heartbeatTimer (memberId: string): string {
   return `heartbeat:${memberId}`

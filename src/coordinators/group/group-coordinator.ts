@@ -118,7 +118,8 @@ export class GroupCoordinator {
       memberId,
       groupInstanceId: request.groupInstanceId,
       protocolType: request.protocolType,
-      protocols: request.protocols.map(({ name, metadata }) => ({ name, metadata })),
+      // Copied: the decoded bytes point into the request's receive buffer, which members outlive.
+      protocols: request.protocols.map(({ name, metadata }) => ({ name, metadata: Buffer.from(metadata) })),
       sessionTimeoutMs,
       // v0 has no rebalance timeout: the session timeout serves for both.
       rebalanceTimeoutMs: request.rebalanceTimeoutMs === -1 ? sessionTimeoutMs : request.rebalanceTimeoutMs,
@@ -139,7 +140,8 @@ export class GroupCoordinator {
     }
     const group = await this.group(context.clusterId, request.groupId)
     if (group === undefined) return syncError(ErrorCode.UNKNOWN_MEMBER_ID)
-    const result = await this.#rebalancer.sync(group, request)
+    const assignments = request.assignments.map(({ memberId, assignment }) => ({ memberId, assignment: Buffer.from(assignment) }))
+    const result = await this.#rebalancer.sync(group, { ...request, assignments })
     if (result.errorCode !== 0 && result.errorCode !== ErrorCode.REBALANCE_IN_PROGRESS) {
       this.#logger.info({ group: request.groupId, memberId: request.memberId, generationId: request.generationId, errorCode: result.errorCode },
         'SyncGroup refused')
