@@ -4,8 +4,9 @@
   confluent_client.py consume BOOTSTRAP TOPIC COUNT       read COUNT records by assignment from OFFSET_BEGINNING
   confluent_client.py read-all BOOTSTRAP TOPIC            every record of every partition up to its high watermark
   confluent_client.py admin BOOTSTRAP TOPIC               create (validate-only, then real), list, describe configs, delete
-  confluent_client.py produce-loop BOOTSTRAP TOPIC PARTITIONS STOPFILE
-                                                          produce until STOPFILE exists, one line per delivery report
+  confluent_client.py produce-loop BOOTSTRAP TOPIC PARTITIONS STOPFILE [idempotent]
+                                                          produce until STOPFILE exists, one line per delivery report;
+                                                          with `idempotent`, enable.idempotence=true
 """
 import json
 import os
@@ -147,11 +148,11 @@ def admin(bootstrap, topic):
         emit(step='delete_again', error=error.args[0].name())
 
 
-def produce_loop(bootstrap, topic, partition_count, stop_file):
+def produce_loop(bootstrap, topic, partition_count, stop_file, idempotent):
     producer = Producer({
         'bootstrap.servers': bootstrap,
         'acks': 'all',
-        'enable.idempotence': False,
+        'enable.idempotence': idempotent,
         'linger.ms': 2,
         'message.timeout.ms': 120000,
         'retry.backoff.ms': 50,
@@ -194,6 +195,6 @@ if __name__ == '__main__':
     elif mode == 'admin':
         admin(sys.argv[2], sys.argv[3])
     elif mode == 'produce-loop':
-        produce_loop(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5])
+        produce_loop(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5], sys.argv[6:7] == ['idempotent'])
     else:
         sys.exit(f'unknown mode {mode}')
