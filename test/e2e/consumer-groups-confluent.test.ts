@@ -123,7 +123,7 @@ async function splitScenario (t: TestContext, node: TestNode, producer: Producer
     await b.stop()
     await settled([a], 'b left')
     const sent = await production.stop()
-    await waitFor(() => [a, b, c].reduce((sum, member) => sum + member.records.length, 0) >= sent.length,
+    await waitFor(() => new Set([a, b, c].flatMap(member => member.records.map(record => record.value))).size >= sent.length,
       { timeoutMs: 30_000, what: 'every record consumed' })
     await a.stop()
     assertEachOnce([a, b, c], sent)
