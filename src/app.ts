@@ -71,6 +71,7 @@ export async function startNode (config: SkiffConfig, options: StartOptions = {}
     settings: { ...config.groups, consumerGroupsPerCluster: config.limits.consumerGroupsPerCluster }
   })
   const groupOffsets = new GroupOffsets({ coordinator: groups, catalog, topics, logger: logger.child({ component: 'groups' }) })
+  groups.start()
 
   const dispatcher = new Dispatcher(handlers)
   let self: BrokerEndpoint = { nodeId: config.nodeId, host: config.advertisedHost, port: config.port, rack: null }

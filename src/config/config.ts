@@ -56,6 +56,11 @@ export interface SkiffConfig {
     offsetMetadataMaxBytes: number
     /** Largest protocol metadata (JoinGroup) or assignment (SyncGroup) of one member; larger answers MESSAGE_TOO_LARGE. */
     maxMemberMetadataBytes: number
+    /**
+     * offsets.retention.check.interval.ms: how often groups without members and without committed
+     * offsets are looked for; one found twice in a row is deleted, freeing its place under the limit.
+     */
+    emptyGroupCheckIntervalMs: number
   }
   /** The cluster served on the plaintext listener until tenant clusters arrive. */
   defaultCluster: { clusterId: string, name: string }
@@ -92,7 +97,8 @@ export function defaultConfig (): SkiffConfig {
       newMemberJoinTimeoutMs: 5 * 60 * 1000,
       maxSize: 2_147_483_647,
       offsetMetadataMaxBytes: 4096,
-      maxMemberMetadataBytes: 1 * MiB
+      maxMemberMetadataBytes: 1 * MiB,
+      emptyGroupCheckIntervalMs: 600_000
     },
     defaultCluster: { clusterId: 'skiff-default-cluster', name: 'default' }
   }
@@ -156,5 +162,6 @@ function validate (config: SkiffConfig): void {
     problems.push('groups.minSessionTimeoutMs must be > 0 and <= groups.maxSessionTimeoutMs')
   }
   if (!(config.groups.initialRebalanceDelayMs >= 0)) problems.push('groups.initialRebalanceDelayMs must be >= 0')
+  if (!(config.groups.emptyGroupCheckIntervalMs > 0)) problems.push('groups.emptyGroupCheckIntervalMs must be > 0')
   if (problems.length > 0) throw new Error(`invalid configuration: ${problems.join('; ')}`)
 }

@@ -22,7 +22,8 @@ export const TEST_SETTINGS: GroupSettings = {
   maxSize: 1000,
   offsetMetadataMaxBytes: 4096,
   maxMemberMetadataBytes: 1024 * 1024,
-  consumerGroupsPerCluster: 5
+  consumerGroupsPerCluster: 5,
+  emptyGroupCheckIntervalMs: 600_000
 }
 
 /** A consumer protocol subscription (version 1) to these topics. */
@@ -72,6 +73,7 @@ export async function advanceUntilSettled<T> (scheduler: ManualScheduler, promis
 
 export async function groupTestKit (settings: Partial<GroupSettings> = {}) {
   const catalog = new MemoryCatalog()
+  await catalog.createCluster({ clusterId: CLUSTER, name: 'test', state: 'ACTIVE', createdAtMs: 0 })
   const scheduler = new ManualScheduler()
   let nextId = 0
   const coordinator = new GroupCoordinator({

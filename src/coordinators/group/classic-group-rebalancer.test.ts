@@ -66,7 +66,7 @@ describe('classic group rebalancer', () => {
   })
 
   it('refuses a member with no protocol in common, another protocol type, no protocols, or metadata that is too large', async () => {
-    const { coordinator, context } = await groupTestKit({ maxMemberMetadataBytes: 100 })
+    const { coordinator, context, catalog } = await groupTestKit({ maxMemberMetadataBytes: 100 })
     void coordinator.joinGroup(context(3), joinRequest('g', '', { protocols: [{ name: 'range', metadata: Buffer.alloc(10) }] }))
     await settle()
     const other = await coordinator.joinGroup(context(3), joinRequest('g', '', { protocols: [{ name: 'sticky', metadata: Buffer.alloc(10) }] }))
@@ -75,6 +75,7 @@ describe('classic group rebalancer', () => {
     assert.equal(otherType.errorCode, ErrorCode.INCONSISTENT_GROUP_PROTOCOL)
     const none = await coordinator.joinGroup(context(3), joinRequest('fresh', '', { protocols: [] }))
     assert.equal(none.errorCode, ErrorCode.INCONSISTENT_GROUP_PROTOCOL)
+    assert.equal(await catalog.getGroup(CLUSTER, 'fresh'), undefined, 'no group is made for a member that can never join')
     const large = await coordinator.joinGroup(context(3), joinRequest('g', '', { protocols: [{ name: 'range', metadata: Buffer.alloc(101) }] }))
     assert.equal(large.errorCode, ErrorCode.MESSAGE_TOO_LARGE)
   })

@@ -15,7 +15,7 @@ import type { SyncGroupRequest } from '../../protocol/messages/sync-group.ts'
 import type { Catalog, GroupRecord } from '../../storage/catalog.ts'
 import { ClassicGroup, joinError, syncError, type JoinResult, type SyncResult } from './classic-group-state.ts'
 import { ClassicGroupRebalancer, type RebalancerSettings } from './classic-group-rebalancer.ts'
-import type { Scheduler } from './scheduler.ts'
+import type { ScheduledTask, Scheduler } from './scheduler.ts'
 import { KeyedQueue } from './keyed-queue.ts'
 
 export interface GroupSettings extends RebalancerSettings {
@@ -24,6 +24,7 @@ export interface GroupSettings extends RebalancerSettings {
   maxMemberMetadataBytes: number
   offsetMetadataMaxBytes: number
   consumerGroupsPerCluster: number
+  emptyGroupCheckIntervalMs: number
 }
 
 export interface GroupCoordinatorOptions {
@@ -63,6 +64,10 @@ export class GroupCoordinator {
   readonly #groupLocks = new KeyedQueue()
   /** Groups whose record is being written, and whether it changed again meanwhile. */
   readonly #recording = new Map<string, { isDirty: boolean, done: Promise<void> }>()
+  /** Groups the last sweep found without members and offsets. */
+  #unusedAtLastSweep = new Set<string>()
+  #sweep: ScheduledTask | undefined
+  #isClosed = false
 
   constructor (options: GroupCoordinatorOptions) {
     this.#catalog = options.catalog
@@ -95,6 +100,11 @@ export class GroupCoordinator {
     const { groupId, memberId, sessionTimeoutMs } = request
     const log = { group: groupId, memberId, clientId: context.clientId }
     if (groupId === '') return joinError(memberId, ErrorCode.INVALID_GROUP_ID)
+    // Refused before a new group is made for it: such a member can never join.
+    if (request.protocolType === '' || request.protocols.length === 0) {
+      this.#logger.warn({ ...log, protocolType: request.protocolType }, 'JoinGroup refused: no protocol type or no protocols')
+      return joinError(memberId, ErrorCode.INCONSISTENT_GROUP_PROTOCOL)
+    }
     const { minSessionTimeoutMs, maxSessionTimeoutMs, maxMemberMetadataBytes } = this.#settings
     if (sessionTimeoutMs < minSessionTimeoutMs || sessionTimeoutMs > maxSessionTimeoutMs) {
       this.#logger.warn({ ...log, sessionTimeoutMs, minSessionTimeoutMs, maxSessionTimeoutMs }, 'JoinGroup refused: session timeout out of bounds')
@@ -281,8 +291,55 @@ export class GroupCoordinator {
     this.#rebalancer.keepAlive(group, memberId)
   }
 
+  /** Starts looking for unused groups every groups.emptyGroupCheckIntervalMs. */
+  start (): void {
+    if (this.#isClosed) return
+    this.#sweep = this.#scheduler.schedule(this.#settings.emptyGroupCheckIntervalMs, () => {
+      this.deleteUnusedGroups()
+        .catch((error: unknown) => this.#logger.warn({ err: error }, 'could not delete unused groups'))
+        .finally(() => this.start())
+    })
+  }
+
+  /**
+   * Deletes the groups that this sweep and the one before found without members and without
+   * committed offsets, as Kafka deletes such groups when it checks offsets for expiry, so that
+   * groups nobody uses (console consumers, tests) stop counting against the cluster's limit.
+   */
+  async deleteUnusedGroups (): Promise<Array<{ clusterId: string, groupId: string }>> {
+    const unused = new Set<string>()
+    const deleted: Array<{ clusterId: string, groupId: string }> = []
+    const hasNoMembers = (key: string): boolean => {
+      const group = this.#groups.get(key)
+      return group === undefined || (group.is('Empty') && group.pendingJoinMembers.size === 0)
+    }
+    for (const { clusterId } of await this.#catalog.listClusters()) {
+      for (const { groupId } of await this.#catalog.listGroups(clusterId)) {
+        if (!this.ownsGroup(clusterId, groupId)) continue
+        const key = groupKey(clusterId, groupId)
+        await this.#groupLocks.run(key, async () => {
+          if (!hasNoMembers(key) || (await this.#catalog.fetchOffsets(clusterId, groupId)).length > 0 || !hasNoMembers(key)) return
+          if (!this.#unusedAtLastSweep.has(key)) {
+            unused.add(key)
+            return
+          }
+          const group = this.#groups.get(key)
+          if (group !== undefined) this.#rebalancer.kill(group)
+          this.#groups.delete(key)
+          await this.#recording.get(key)?.done
+          if (await this.#catalog.deleteGroup(clusterId, groupId)) deleted.push({ clusterId, groupId })
+        })
+      }
+    }
+    this.#unusedAtLastSweep = unused
+    if (deleted.length > 0) this.#logger.info({ groups: deleted.map(({ groupId }) => groupId) }, 'deleted groups without members or committed offsets')
+    return deleted
+  }
+
   /** Stops every timer and answers parked requests; waits for group records being written. */
   async close (): Promise<void> {
+    this.#isClosed = true
+    this.#sweep?.cancel()
     for (const group of this.#groups.values()) this.#rebalancer.kill(group)
     this.#groups.clear()
     await Promise.all([...this.#recording.values()].map(entry => entry.done))

@@ -164,6 +164,25 @@ describe('group offsets', () => {
     assert.deepEqual(missing, { errorCode: 0, groupId: 'missing', groupState: 'Dead', protocolType: '', protocolData: '', members: [], authorizedOperations: -2147483648 })
   })
 
+  it('deletes groups found without members and without committed offsets by two sweeps in a row', async () => {
+    const { coordinator, offsets, context, createTopic, stableGroup, catalog, scheduler } = await groupTestKit()
+    await createTopic('events', 1)
+    await coordinator.joinGroup(context(), joinRequest('idle', ''))
+    await offsets.commitOffsets(context(7), commitRequest('simple', -1, '', [['events', 0, 1]]))
+    const busy = (await stableGroup('busy', 1)).joined[0]!.memberId
+    const { joined } = await stableGroup('left', 1)
+    await coordinator.leaveGroup(context(3), { groupId: 'left', memberId: '', members: [{ memberId: joined[0]!.memberId, groupInstanceId: null, reason: null }] })
+    assert.deepEqual(await coordinator.deleteUnusedGroups(), [], 'a first sighting only marks the groups')
+    for (let elapsed = 0; elapsed <= 10_000; elapsed += 5000) {
+      assert.equal(await coordinator.heartbeat(context(), 'busy', busy, null, 1), 0)
+      scheduler.advance(5000)
+    }
+    const deleted = await coordinator.deleteUnusedGroups()
+    assert.deepEqual(deleted.map(group => group.groupId).sort(), ['left'], 'the pending member of idle was still there at the first sweep')
+    assert.deepEqual((await coordinator.deleteUnusedGroups()).map(group => group.groupId), ['idle'])
+    assert.deepEqual((await catalog.listGroups(CLUSTER)).map(group => group.groupId), ['busy', 'simple'])
+  })
+
   it('finds groups and offsets again after a restart, Empty, with the generation carried on', async () => {
     const { coordinator, offsets, context, createTopic, stableGroup, catalog } = await groupTestKit()
     await createTopic('events', 1)
