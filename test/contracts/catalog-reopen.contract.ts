@@ -98,6 +98,26 @@ export function runCatalogReopenContract (name: string, location: (t: TestContex
       assert.ok((await second.allocateProducerId(CLUSTER, 5_000)).producerId > producerId, 'the id sequence goes on where it was')
     })
 
+    it('checks one producer\'s sequences across two connections to one store committing in turn', async t => {
+      const open = await location(t)
+      const [one, two] = [await open(), await open()]
+      t.after(async () => { await one.close(); await two.close() })
+      const topic = topicRecord('events', 1)
+      await one.createTopic(topic)
+      const batch = (baseSequence: number) => producerAppend(topic, 0, { producerId: 9, baseSequence, offsetCount: 2, position: 0 })
+      for (let round = 0; round < 6; round++) {
+        const [result] = await (round % 2 === 0 ? one : two).commitAppends(`object-${round}`, [batch(round * 2)])
+        assert.deepEqual(result, appended(round * 2), `round ${round}`)
+      }
+      const [retryOnOne] = await one.commitAppends('object-r1', [batch(8)])
+      const [retryOnTwo] = await two.commitAppends('object-r2', [batch(6)])
+      assert.deepEqual([retryOnOne, retryOnTwo], [duplicateOf(8), duplicateOf(6)], 'each connection sees the batches the other committed')
+      const [gap] = await one.commitAppends('object-g', [batch(20)])
+      assert.equal(gap?.errorCode, ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER)
+      const [next] = await one.commitAppends('object-n', [batch(12)])
+      assert.deepEqual(next, appended(12))
+    })
+
     it('hands out distinct producer ids to two connections to one store', async t => {
       const open = await location(t)
       const [one, two] = [await open(), await open()]

@@ -30,7 +30,7 @@ import type {
 import { checkProducerBatch, recordProducerBatch } from '../producer-sequences.ts'
 import { applyMigrations } from './migrations/index.ts'
 import { SqliteGroupStore } from './sqlite-group-store.ts'
-import { SqliteProducerStore } from './sqlite-producer-store.ts'
+import { SqliteProducerStore, type KnownProducerStates } from './sqlite-producer-store.ts'
 import { prepareStatements } from './sqlite-statements.ts'
 import type { PartitionRow, Statements, TopicRow } from './sqlite-statements.ts'
 
@@ -41,13 +41,21 @@ export interface SqliteCatalogOptions {
   synchronous?: 'FULL' | 'NORMAL'
 }
 
-type CommitFunction = (objectKey: string, appends: readonly BatchAppend[]) => AppendResult[]
+type CommitFunction = (objectKey: string, appends: readonly BatchAppend[]) => { results: AppendResult[], partitions: CommittedPartition[] }
+
+/** A partition a commit touched, with the producer states it leaves (for the next commit). */
+interface CommittedPartition {
+  topicId: string
+  partition: number
+  highWatermark: number
+  producers: KnownProducerStates
+}
 
 interface CommitState extends PartitionRow {
   /** The row this commit last added for the partition: the next adjacent batch extends it. */
   openRow: BatchCoordinate | undefined
-  /** Producer state this commit has read (undefined: none stored), by producer id. */
-  producers: Map<number, ProducerPartitionState | undefined>
+  /** Producer state this commit has read or known from the last (undefined: none stored), by producer id. */
+  producers: KnownProducerStates
   /** Producers whose state this commit changed, to be saved with the partition. */
   changedProducerIds: Set<number>
 }
@@ -191,7 +199,11 @@ export class SqliteCatalog implements Catalog {
 
   async commitAppends (objectKey: string, appends: readonly BatchAppend[]): Promise<AppendResult[]> {
     if (appends.length === 0) return []
-    return this.#commit.immediate(objectKey, appends)
+    const { results, partitions } = this.#commit.immediate(objectKey, appends)
+    for (const { topicId, partition, highWatermark, producers } of partitions) {
+      this.#producers.keepKnownStates(topicId, partition, highWatermark, producers)
+    }
+    return results
   }
 
   async findBatches (topicId: string, partition: number, fromOffset: number, maxBytes: number): Promise<BatchCoordinate[]> {
@@ -329,7 +341,7 @@ export class SqliteCatalog implements Catalog {
     return this.#groups.deleteOffsets(clusterId, groupId, partitions)
   }
 
-  #commitInTransaction (objectKey: string, appends: readonly BatchAppend[]): AppendResult[] {
+  #commitInTransaction (objectKey: string, appends: readonly BatchAppend[]): ReturnType<CommitFunction> {
     const results: AppendResult[] = []
     // Partitions touched by this commit, keyed by topic id then partition; null when missing.
     const states = new Map<string, Map<number, CommitState | null>>()
@@ -344,7 +356,12 @@ export class SqliteCatalog implements Catalog {
         const row = this.#sql.getPartition.get(append.topicId, append.partition)
         state = row === undefined || row.clusterId !== append.clusterId
           ? null
-          : { ...row, openRow: undefined, producers: new Map(), changedProducerIds: new Set() }
+          : {
+              ...row,
+              openRow: undefined,
+              producers: this.#producers.takeKnownStates(append.topicId, append.partition, row.highWatermark),
+              changedProducerIds: new Set()
+            }
         byPartition.set(append.partition, state)
       }
       if (state === null) {
@@ -389,9 +406,12 @@ export class SqliteCatalog implements Catalog {
       }
       results.push({ errorCode: 0, baseOffset, logStartOffset: state.logStartOffset })
     }
+    const partitions: CommittedPartition[] = []
     for (const [topicId, byPartition] of states) {
       for (const [partition, state] of byPartition) {
-        if (state === null || state.openRow === undefined) continue
+        if (state === null) continue
+        partitions.push({ topicId, partition, highWatermark: state.highWatermark, producers: state.producers })
+        if (state.openRow === undefined) continue
         this.#insertBatch({ topicId, partition, clusterId: state.clusterId }, state.openRow)
         this.#sql.updatePartition.run(state.logStartOffset, state.highWatermark, state.sizeBytes, topicId, partition)
         for (const producerId of state.changedProducerIds) {
@@ -400,7 +420,7 @@ export class SqliteCatalog implements Catalog {
         }
       }
     }
-    return results
+    return { results, partitions }
   }
 
   /** The partition's state of the append's producer, read once per commit and then kept up to date in `state`. */

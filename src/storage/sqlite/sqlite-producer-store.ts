@@ -1,7 +1,8 @@
 // The producer half of the SQLite catalog (schema version 3): producer ids from the deployment's
 // sequence with their epochs, and per-partition producer state. SqliteCatalog's commit loads and
 // saves the state through this class inside its own transaction; the other writes here are one
-// transaction each.
+// transaction each. Reading the state back on every commit cost more than writing it, so the
+// state each commit leaves is kept in memory for the next (see takeKnownStates).
 import type { Database } from 'better-sqlite3'
 import type { ProducerBatch, ProducerEpochBump, ProducerIdRecord, ProducerPartitionState } from '../catalog.ts'
 import { decideEpochBump, lastOffsetOfState } from '../producer-sequences.ts'
@@ -17,6 +18,18 @@ interface ProducerStateRow {
 
 /** How a batch is kept in the `batches` JSON: [baseSequence, lastSequence, baseOffset, lastOffset]. */
 type StoredBatch = [number, number, number, number]
+
+/** Producer states of one partition by producer id; undefined: known to have none stored. */
+export type KnownProducerStates = Map<number, ProducerPartitionState | undefined>
+
+interface KnownPartition {
+  highWatermark: number
+  producers: KnownProducerStates
+}
+
+function partitionKey (topicId: string, partition: number): string {
+  return `${topicId}:${partition}`
+}
 
 const PRODUCER_ID_COLUMNS =
   `cluster_id AS clusterId, producer_id AS producerId, producer_epoch AS producerEpoch,
@@ -75,6 +88,8 @@ function toState (row: ProducerStateRow): ProducerPartitionState {
 export class SqliteProducerStore {
   readonly #db: Database
   readonly #sql: ReturnType<typeof prepareProducerStatements>
+  /** What the last commits of this connection left, by partition. */
+  readonly #known = new Map<string, KnownPartition>()
 
   constructor (db: Database) {
     this.#db = db
@@ -106,6 +121,27 @@ export class SqliteProducerStore {
     return this.#sql.getProducerId.get(producerId, clusterId)
   }
 
+  /**
+   * Inside the commit: the producer states of a partition that this connection's last commit left,
+   * if the partition's high watermark is still where that commit left it (every change of a
+   * producer's state comes with an append, which moves it, so another process's commits are
+   * noticed); otherwise an empty map, and loadState fills it. The entry stays out of the cache until
+   * keepKnownStates puts it back after the transaction committed, so a failed commit leaves nothing
+   * stale. What this misses: state another process dropped without an append (retention, expiry)
+   * is still enforced here and written back by the next commit, which is stricter, never looser.
+   */
+  takeKnownStates (topicId: string, partition: number, highWatermark: number): KnownProducerStates {
+    const key = partitionKey(topicId, partition)
+    const known = this.#known.get(key)
+    this.#known.delete(key)
+    return known !== undefined && known.highWatermark === highWatermark ? known.producers : new Map()
+  }
+
+  /** After a commit: what it left of a partition's producers, for the next commit. */
+  keepKnownStates (topicId: string, partition: number, highWatermark: number, producers: KnownProducerStates): void {
+    if (producers.size > 0) this.#known.set(partitionKey(topicId, partition), { highWatermark, producers })
+  }
+
   /** Inside the caller's transaction: the partition's state of one producer. */
   loadState (topicId: string, partition: number, producerId: number): ProducerPartitionState | undefined {
     const row = this.#sql.getState.get(topicId, partition, producerId)
@@ -127,15 +163,18 @@ export class SqliteProducerStore {
 
   /** Inside the caller's transaction: drops producers whose last batch lies wholly below `logStartOffset`. */
   dropStatesBelow (topicId: string, partition: number, logStartOffset: number): void {
+    this.#known.delete(partitionKey(topicId, partition))
     this.#sql.deleteStatesBelow.run(topicId, partition, logStartOffset)
   }
 
   /** Inside the caller's transaction: drops every producer state of a deleted topic. */
   forgetTopic (topicId: string): void {
+    this.#known.clear()
     this.#sql.deleteStatesOfTopic.run(topicId)
   }
 
   expire (idleBeforeMs: number): number {
+    this.#known.clear()
     return this.#db.transaction(() =>
       this.#sql.deleteStatesBefore.run(idleBeforeMs).changes + this.#sql.deleteProducerIdsBefore.run(idleBeforeMs).changes
     ).immediate()
