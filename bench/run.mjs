@@ -55,6 +55,9 @@ const PRODUCE_SCENARIOS = [
   { id: '1k-120p', size: 1024, partitions: 120 },
   { id: '100b-6p', size: 100, partitions: 6 },
   { id: '100b-120p', size: 100, partitions: 120 },
+  // the same producer with enable.idempotence=true (which caps it at 5 requests in flight)
+  { id: '1k-6p-idempotent', size: 1024, partitions: 6, loadgenX: ['enable.idempotence=true'] },
+  { id: '1k-120p-idempotent', size: 1024, partitions: 120, loadgenX: ['enable.idempotence=true'] },
 ];
 const LATENCY_SCENARIO = { id: 'latency-1k-6p', size: 1024, partitions: 6 };
 
@@ -294,7 +297,7 @@ function produceArgs(bootstrap, topic, sc, extra = []) {
   return [
     'produce', '-b', bootstrap, '-t', topic, '-p', String(sc.partitions), '-s', String(sc.size),
     '-d', String(cfg.produceSeconds), '--linger', String(cfg.lingerMs), '--create', '--label', sc.id,
-    ...cfg.loadgenX.flatMap((x) => ['-X', x]), ...extra,
+    ...cfg.loadgenX.flatMap((x) => ['-X', x]), ...(sc.loadgenX ?? []).flatMap((x) => ['-X', x]), ...extra,
   ];
 }
 
@@ -529,12 +532,12 @@ function buildReport(res) {
   const N = res.node ?? {};
   const nodeThr = med(N.throughput, 'mb_per_s');
   for (const sc of PRODUCE_SCENARIOS) {
-    const label = `${sc.size === 1024 ? '1 KiB' : `${sc.size} B`}, ${sc.partitions} part.`;
+    const label = `${sc.size === 1024 ? '1 KiB' : `${sc.size} B`}, ${sc.partitions} part.${sc.loadgenX ? ', idempotent' : ''}`;
     rows.push({ metric: `produce MB/s, ${label}`, s: med(S[`produce-${sc.id}`], 'mb_per_s'), m: med(M[`produce-${sc.id}`], 'mb_per_s'), n: nodeThr, nodeRatio: true });
     rows.push({ metric: `produce msgs/s, ${label}`, s: med(S[`produce-${sc.id}`], 'msgs_per_s'), m: med(M[`produce-${sc.id}`], 'msgs_per_s') });
   }
   for (const sc of PRODUCE_SCENARIOS) {
-    const label = `${sc.size === 1024 ? '1 KiB' : `${sc.size} B`}, ${sc.partitions} part.`;
+    const label = `${sc.size === 1024 ? '1 KiB' : `${sc.size} B`}, ${sc.partitions} part.${sc.loadgenX ? ', idempotent' : ''}`;
     rows.push({ metric: `consume MB/s (cold), ${label}`, s: med(S[`consume-${sc.id}`], 'mb_per_s'), m: med(M[`consume-${sc.id}`], 'mb_per_s') });
     rows.push({ metric: `  MB read by that consumer`, s: med(S[`consume-${sc.id}`], 'bytes'), m: med(M[`consume-${sc.id}`], 'bytes'), scale: 1e-6, noRatio: true });
   }
