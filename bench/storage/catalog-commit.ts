@@ -27,8 +27,18 @@ async function run (synchronous: 'FULL' | 'NORMAL'): Promise<void> {
   for (let index = 0, position = 0; index < appendCount; index++) {
     const partition = Math.floor(index / 3) % partitionCount
     appends.push({
-      clusterId: 'c', topicId, partition, position, size: 1000, offsetCount: 10, maxTimestamp: Date.now(),
-      producerId: -1, producerEpoch: -1, baseSequence: -1, isTransactional: false, isControl: false
+      clusterId: 'c',
+      topicId,
+      partition,
+      position,
+      size: 1000,
+      offsetCount: 10,
+      maxTimestamp: Date.now(),
+      producerId: -1,
+      producerEpoch: -1,
+      baseSequence: -1,
+      isTransactional: false,
+      isControl: false
     })
     position += 1000
   }

@@ -62,5 +62,5 @@ export function defineHandler<Request, Response> (handler: Handler<Request, Resp
 }
 
 // Handlers of different APIs live in one list; the dispatcher only pairs each with its own codec.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+
 export type AnyHandler = Handler<any, any>

@@ -40,7 +40,11 @@ function oneOf (...allowed: string[]) {
 
 const definitions: TopicConfigDefinition[] = [
   {
-    name: 'cleanup.policy', defaultValue: 'delete', type: 7, isReadOnly: false, isCreateOnly: true,
+    name: 'cleanup.policy',
+    defaultValue: 'delete',
+    type: 7,
+    isReadOnly: false,
+    isCreateOnly: true,
     documentation: 'delete or compact; set at topic creation only',
     check: value => {
       const parts = value.split(',').map(part => part.trim())
@@ -48,42 +52,74 @@ const definitions: TopicConfigDefinition[] = [
     }
   },
   {
-    name: 'compression.type', defaultValue: 'producer', type: 2, isReadOnly: false, isCreateOnly: false,
+    name: 'compression.type',
+    defaultValue: 'producer',
+    type: 2,
+    isReadOnly: false,
+    isCreateOnly: false,
     documentation: 'producer keeps the batches as the producer compressed them',
     check: oneOf('producer', 'uncompressed', 'gzip', 'snappy', 'lz4', 'zstd')
   },
   {
-    name: 'max.message.bytes', defaultValue: '1048588', type: 3, isReadOnly: false, isCreateOnly: false,
+    name: 'max.message.bytes',
+    defaultValue: '1048588',
+    type: 3,
+    isReadOnly: false,
+    isCreateOnly: false,
     documentation: 'largest record batch accepted',
     check: (value, limits) => longInRange(0, limits.maxMessageBytes)(value)
   },
   {
-    name: 'message.timestamp.type', defaultValue: 'CreateTime', type: 2, isReadOnly: false, isCreateOnly: false,
+    name: 'message.timestamp.type',
+    defaultValue: 'CreateTime',
+    type: 2,
+    isReadOnly: false,
+    isCreateOnly: false,
     documentation: 'CreateTime or LogAppendTime',
     check: oneOf('CreateTime', 'LogAppendTime')
   },
   {
-    name: 'message.timestamp.difference.max.ms', defaultValue: LONG_MAX, type: 5, isReadOnly: false, isCreateOnly: false,
+    name: 'message.timestamp.difference.max.ms',
+    defaultValue: LONG_MAX,
+    type: 5,
+    isReadOnly: false,
+    isCreateOnly: false,
     documentation: 'largest difference between a CreateTime timestamp and the broker clock',
     check: longInRange(0)
   },
   {
-    name: 'message.timestamp.before.max.ms', defaultValue: LONG_MAX, type: 5, isReadOnly: false, isCreateOnly: false,
+    name: 'message.timestamp.before.max.ms',
+    defaultValue: LONG_MAX,
+    type: 5,
+    isReadOnly: false,
+    isCreateOnly: false,
     documentation: 'how far in the past a CreateTime timestamp may be',
     check: longInRange(0)
   },
   {
-    name: 'message.timestamp.after.max.ms', defaultValue: LONG_MAX, type: 5, isReadOnly: false, isCreateOnly: false,
+    name: 'message.timestamp.after.max.ms',
+    defaultValue: LONG_MAX,
+    type: 5,
+    isReadOnly: false,
+    isCreateOnly: false,
     documentation: 'how far in the future a CreateTime timestamp may be',
     check: longInRange(0)
   },
   {
-    name: 'retention.bytes', defaultValue: '268435456000', type: 5, isReadOnly: false, isCreateOnly: false,
+    name: 'retention.bytes',
+    defaultValue: '268435456000',
+    type: 5,
+    isReadOnly: false,
+    isCreateOnly: false,
     documentation: 'bytes kept per partition; -1 for no size limit',
     check: longInRange(-1)
   },
   {
-    name: 'retention.ms', defaultValue: '86400000', type: 5, isReadOnly: false, isCreateOnly: false,
+    name: 'retention.ms',
+    defaultValue: '86400000',
+    type: 5,
+    isReadOnly: false,
+    isCreateOnly: false,
     documentation: 'how long records are kept',
     check: (value, limits) => {
       const problem = longInRange(-1)(value)
@@ -96,12 +132,22 @@ const definitions: TopicConfigDefinition[] = [
     }
   },
   {
-    name: 'min.insync.replicas', defaultValue: '2', type: 3, isReadOnly: true, isCreateOnly: false,
-    documentation: 'managed by the service', check: () => 'min.insync.replicas is managed by the service'
+    name: 'min.insync.replicas',
+    defaultValue: '2',
+    type: 3,
+    isReadOnly: true,
+    isCreateOnly: false,
+    documentation: 'managed by the service',
+    check: () => 'min.insync.replicas is managed by the service'
   },
   {
-    name: 'unclean.leader.election.enable', defaultValue: 'false', type: 1, isReadOnly: true, isCreateOnly: false,
-    documentation: 'managed by the service', check: () => 'unclean.leader.election.enable is managed by the service'
+    name: 'unclean.leader.election.enable',
+    defaultValue: 'false',
+    type: 1,
+    isReadOnly: true,
+    isCreateOnly: false,
+    documentation: 'managed by the service',
+    check: () => 'unclean.leader.election.enable is managed by the service'
   }
 ]
 

@@ -74,4 +74,3 @@ export async function commitRows (catalog: Catalog, topic: TopicRecord, partitio
 export function offsetsOf (rows: BatchCoordinate[]): Array<[number, number]> {
   return rows.map(row => [row.baseOffset, row.lastOffset])
 }
-

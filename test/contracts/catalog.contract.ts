@@ -417,4 +417,3 @@ export function runCatalogContract (name: string, open: OpenCatalog): void {
     runCatalogProducersContract(open)
   })
 }
-

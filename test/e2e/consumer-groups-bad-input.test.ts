@@ -153,7 +153,9 @@ test('bad input to the group APIs gets Kafka\'s error codes and a log line, and 
     assert.equal(transaction.errorCode, 0)
 
     const fetched = await client.request(OffsetFetchApi, 9, {
-      groupId: '', topics: null, requireStable: false,
+      groupId: '',
+      topics: null,
+      requireStable: false,
       groups: [{ groupId: GROUP, memberId: null, memberEpoch: -1, topics: null }, { groupId: 'no-such-group', memberId: null, memberEpoch: -1, topics: [{ name: TOPIC, partitionIndexes: [0] }] }]
     })
     assert.deepEqual(fetched.groups.map(group => [group.groupId, group.errorCode, group.topics.map(topic => topic.partitions.map(partition => partition.committedOffset))]), [

@@ -73,6 +73,7 @@ function produceContinuously (producer: Producer, topic: string): { stop: () => 
   const sent: string[] = []
   let isStopping = false
   const loop = (async () => {
+    // eslint-disable-next-line no-unmodified-loop-condition -- set by another task of this test
     for (let round = 0; !isStopping; round++) {
       const messages = Array.from({ length: PARTITIONS }, (_, partition) => ({ partition, value: `r${round}-p${partition}` }))
       await producer.send({ topic, acks: -1, messages })

@@ -56,6 +56,7 @@ test('a KafkaJS consumer group splits partitions with a member that joins and le
   const sent: string[] = []
   let isProducing = true
   const production = (async () => {
+    // eslint-disable-next-line no-unmodified-loop-condition -- set by another task of this test
     for (let round = 0; isProducing; round++) {
       const messages = Array.from({ length: PARTITIONS }, (_, partition) => ({ partition, value: `r${round}-p${partition}` }))
       await producer.send({ topic, acks: -1, messages })

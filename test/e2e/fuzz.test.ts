@@ -32,9 +32,16 @@ function handWrittenSamples (topicId: string, nodeId: number): Map<number, unkno
   return new Map<number, unknown>([
     [0, { transactionalId: null, acks: -1, timeoutMs: 5000, topicData: [{ name: TOPIC, partitionData: [{ index: 0, records: batch }] }] }],
     [1, {
-      replicaId: -1, maxWaitMs: 50, minBytes: 1, maxBytes: 1 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
+      replicaId: -1,
+      maxWaitMs: 50,
+      minBytes: 1,
+      maxBytes: 1 << 20,
+      isolationLevel: 0,
+      sessionId: 0,
+      sessionEpoch: -1,
       topics: [{ topic: TOPIC, topicId, partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 0, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: 1 << 20 }] }],
-      forgottenTopicsData: [], rackId: ''
+      forgottenTopicsData: [],
+      rackId: ''
     }],
     [2, { replicaId: -1, isolationLevel: 0, topics: [{ name: TOPIC, partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -2, maxNumOffsets: 1 }] }], timeoutMs: 1000 }],
     [3, { topics: [{ topicId: ZERO_UUID, name: TOPIC }], allowAutoTopicCreation: false, includeClusterAuthorizedOperations: true, includeTopicAuthorizedOperations: true }],
@@ -45,7 +52,8 @@ function handWrittenSamples (topicId: string, nodeId: number): Map<number, unkno
     [23, { replicaId: -1, topics: [{ topic: TOPIC, partitions: [{ partition: 0, currentLeaderEpoch: -1, leaderEpoch: 0 }] }] }],
     [32, {
       resources: [{ resourceType: 2, resourceName: TOPIC, configurationKeys: null }, { resourceType: 4, resourceName: String(nodeId), configurationKeys: ['log.retention.ms'] }],
-      includeSynonyms: true, includeDocumentation: true
+      includeSynonyms: true,
+      includeDocumentation: true
     }],
     [33, { resources: [{ resourceType: 2, resourceName: TOPIC, configs: [{ name: 'retention.ms', value: '3600000' }] }], validateOnly: true }],
     [37, { topics: [{ name: TOPIC, count: 3, assignments: null }], timeoutMs: 1000, validateOnly: true }],

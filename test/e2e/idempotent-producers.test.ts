@@ -75,7 +75,9 @@ test('KafkaJS with idempotent: true stores each batch once when its connection i
   const topic = 'idempotent-kafkajs'
   await createTopics(bootstrap, [{ name: topic, partitions: 2 }])
   const kafka = new Kafka({
-    clientId: 'skiff-e2e-kafkajs-idempotent', brokers: [bootstrap], logLevel: logLevel.NOTHING,
+    clientId: 'skiff-e2e-kafkajs-idempotent',
+    brokers: [bootstrap],
+    logLevel: logLevel.NOTHING,
     retry: { retries: 10, initialRetryTime: 50, maxRetryTime: 500 }
   })
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 })

@@ -8,7 +8,6 @@ import {
   type PartitionData as PartitionDataOf
 } from '../../protocol/messages/fetch.ts'
 import { ErrorCode } from '../../protocol/error-codes.ts'
-import { ZERO_UUID } from '../../protocol/primitives/reader.ts'
 import type { RecordsInput } from '../../protocol/primitives/writer.ts'
 import { KafkaError } from '../../common/errors.ts'
 import { defineHandler, type RequestContext } from '../handler.ts'

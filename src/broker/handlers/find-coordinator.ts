@@ -28,7 +28,12 @@ export const findCoordinatorHandler = defineHandler({
   async handle (request, context) {
     if (context.apiVersion >= 4) {
       return {
-        throttleTimeMs: 0, errorCode: 0, errorMessage: null, nodeId: -1, host: '', port: -1,
+        throttleTimeMs: 0,
+        errorCode: 0,
+        errorMessage: null,
+        nodeId: -1,
+        host: '',
+        port: -1,
         coordinators: request.coordinatorKeys.map(key => findCoordinator(key, request.keyType, context))
       }
     }

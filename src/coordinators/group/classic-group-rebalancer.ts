@@ -73,7 +73,8 @@ export class ClassicGroupRebalancer {
   }
 
   join (group: ClassicGroup, request: JoinRequest): Promise<JoinResult> {
-    return new Promise(respond => {
+    return new Promise(resolve => {
+      const respond = resolve
       if (group.is('Dead')) {
         respond(joinError(request.memberId, ErrorCode.COORDINATOR_NOT_AVAILABLE))
       } else if (!this.#acceptsJoiningMember(group, request.memberId)) {
@@ -92,7 +93,8 @@ export class ClassicGroupRebalancer {
   }
 
   sync (group: ClassicGroup, request: SyncRequest): Promise<SyncResult> {
-    return new Promise(respond => {
+    return new Promise(resolve => {
+      const respond = resolve
       const errorCode = this.#validateSync(group, request)
       if (errorCode !== 0) {
         respond(syncError(errorCode))
