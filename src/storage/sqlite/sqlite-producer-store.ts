@@ -4,6 +4,7 @@
 // transaction each. Reading the state back on every commit cost more than writing it, so the
 // state each commit leaves is kept in memory for the next (see takeKnownStates).
 import type { Database } from 'better-sqlite3'
+import { ServiceError } from '../../common/errors.ts'
 import type { ProducerBatch, ProducerEpochBump, ProducerIdRecord, ProducerPartitionState } from '../catalog.ts'
 import { decideEpochBump, lastOffsetOfState } from '../producer-sequences.ts'
 
@@ -99,7 +100,7 @@ export class SqliteProducerStore {
   allocate (clusterId: string, nowMs: number): ProducerIdRecord {
     return this.#db.transaction(() => {
       const producerId = this.#sql.nextProducerId.get()
-      if (producerId === undefined) throw new Error('the producer_id sequence is missing')
+      if (producerId === undefined) throw new ServiceError('STORAGE_ERROR', 'the producer_id row of the sequences table is missing')
       this.#sql.insertProducerId.run(producerId, clusterId, null, 0, -1, nowMs)
       return { clusterId, producerId, producerEpoch: 0, lastProducerEpoch: -1, transactionalId: null, updatedAtMs: nowMs }
     }).immediate()
