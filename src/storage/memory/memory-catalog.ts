@@ -69,6 +69,7 @@ export class MemoryCatalog implements Catalog {
     const topic = this.#topicsById.get(topicId)
     return topic?.record.clusterId === clusterId && partition >= 0 && partition < topic.partitions.length
   })
+
   readonly #producers = new MemoryProducerStore()
   #isClosed = false
 
