@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs Skiff's whole test suite: type check, generated-code check, then every unit and end-to-end
+# Runs Skiff's whole test suite: type check, lint, generated-code check, then every unit and end-to-end
 # test file through node:test. Installs what the suite needs when it is missing: npm dependencies,
 # and (as root) the Debian client packages the end-to-end tests drive (kcat, kafka-python,
 # confluent-kafka). Exits non-zero if any step fails.
@@ -54,6 +54,9 @@ fi
 
 heading 'type check: tsc --noEmit -p .'
 if npx tsc --noEmit -p .; then record 'type check' pass; else record 'type check' FAIL; fi
+
+heading 'lint: eslint (neostandard + no-floating-promises)'
+if npm run --silent lint; then record 'lint' pass; else record 'lint' FAIL; fi
 
 is_git_checkout=false
 if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then is_git_checkout=true; fi

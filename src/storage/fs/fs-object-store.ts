@@ -126,7 +126,7 @@ export class FsObjectStore implements ObjectStore {
       if (!this.#isWriting) {
         // Started on the next microtask, so that a burst of appends in one tick shares one writev.
         this.#isWriting = true
-        queueMicrotask(() => void this.#writeLoop())
+        queueMicrotask(() => { void this.#writeLoop() })
       }
     })
   }
