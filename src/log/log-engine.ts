@@ -7,7 +7,7 @@ import { ErrorCode } from '../protocol/error-codes.ts'
 import { KafkaError } from '../common/errors.ts'
 import { findOffsetForTimestamp, patchBaseOffsets, sliceBatches, type BatchHeader } from '../protocol/records/record-batch.ts'
 import { FlushBuffer, type CommittedBatch } from './flush-buffer.ts'
-import { PartitionTail, TailCache } from './partition-tail.ts'
+import { PartitionTail, TailCache, type CachedBatch } from './partition-tail.ts'
 import { PartitionWatchers } from './partition-watchers.ts'
 
 export interface TopicPartitionRef {
@@ -32,6 +32,17 @@ export interface ReadResult {
   highWatermark: number
   logStartOffset: number
 }
+
+export interface ReadRequest {
+  topicId: string
+  partition: number
+  fetchOffset: number
+  maxBytes: number
+}
+
+/** Rows of one object closer than this are read in one go (the gap is read and dropped). */
+const MERGE_GAP_BYTES = 256 * 1024
+const MAX_RANGE_BYTES = 16 * 1024 * 1024
 
 function partitionKey (topicId: string, partition: number): string {
   return `${topicId}:${partition}`
@@ -102,34 +113,116 @@ export class LogEngine {
    * Throws KafkaError OFFSET_OUT_OF_RANGE outside [logStartOffset, highWatermark].
    */
   async read (topicId: string, partition: number, fetchOffset: number, maxBytes: number): Promise<ReadResult> {
-    const tail = await this.#tail(topicId, partition)
-    const result: ReadResult = {
-      chunks: [], bytes: 0, highWatermark: tail.highWatermark, logStartOffset: tail.logStartOffset
+    const [outcome] = await this.readMany([{ topicId, partition, fetchOffset, maxBytes }], maxBytes)
+    if (outcome instanceof KafkaError) throw outcome
+    return outcome!
+  }
+
+  /**
+   * Reads the partitions of one Fetch: each from its fetch offset up to its own maxBytes, and all
+   * together up to `totalMaxBytes` in request order, the first partition with data getting at
+   * least one whole batch (KIP-74). Rows that come from the ObjectStore are read together:
+   * neighbouring rows of one object (a flush holds every partition's batches) become one read.
+   * A partition that cannot be read gets its KafkaError in its place.
+   */
+  async readMany (requests: readonly ReadRequest[], totalMaxBytes: number): Promise<Array<ReadResult | KafkaError>> {
+    const located = await Promise.all(requests.map(request => this.#locate(request)))
+    const plans: Array<{ request: ReadRequest, result: ReadResult, rows: BatchCoordinate[], limit: number } | undefined> = []
+    let plannedBytes = 0
+    for (const [index, request] of requests.entries()) {
+      const found = located[index]!
+      if (found instanceof KafkaError) {
+        plans.push(undefined)
+        continue
+      }
+      const limit = plannedBytes === 0
+        ? Math.max(1, Math.min(request.maxBytes, totalMaxBytes))
+        : Math.min(request.maxBytes, totalMaxBytes - plannedBytes)
+      const { result } = found
+      if (found.cached !== undefined) {
+        for (const batch of found.cached) {
+          if (result.bytes > 0 && result.bytes + batch.bytes.length > limit) break
+          if (limit <= 0) break
+          result.chunks.push(batch.bytes)
+          result.bytes += batch.bytes.length
+        }
+        plannedBytes += result.bytes
+        plans.push(undefined)
+        continue
+      }
+      const rows: BatchCoordinate[] = []
+      let rowBytes = 0
+      for (const row of found.rows) {
+        if (limit <= 0 || (rows.length > 0 && rowBytes + row.size > limit)) break
+        rows.push(row)
+        rowBytes += row.size
+      }
+      plannedBytes += Math.min(rowBytes, Math.max(limit, 0))
+      plans.push({ request, result, rows, limit })
     }
+    const bytesOf = await this.#readRows(plans.flatMap(plan => plan?.rows ?? []))
+    for (const plan of plans) {
+      if (plan === undefined) continue
+      const { request, result, rows, limit } = plan
+      for (const row of rows) {
+        const bytes = bytesOf.get(row)!
+        patchBaseOffsets(bytes, row.baseOffset)
+        const slice = sliceBatches(bytes, row.baseOffset, request.fetchOffset, limit - result.bytes, result.bytes === 0)
+        if (slice.bytes.length > 0) {
+          result.chunks.push(slice.bytes)
+          result.bytes += slice.bytes.length
+        }
+        if (slice.isCut || result.bytes >= limit) break
+      }
+    }
+    return located.map(found => found instanceof KafkaError ? found : found.result)
+  }
+
+  /** Offsets, cached batches or the coordinates to read, for one partition of a read. */
+  async #locate (request: ReadRequest): Promise<KafkaError | { result: ReadResult, cached?: CachedBatch[], rows: BatchCoordinate[] }> {
+    const { topicId, partition, fetchOffset, maxBytes } = request
+    let tail: PartitionTail
+    try {
+      tail = await this.#tail(topicId, partition)
+    } catch (error) {
+      if (error instanceof KafkaError) return error
+      throw error
+    }
+    const result: ReadResult = { chunks: [], bytes: 0, highWatermark: tail.highWatermark, logStartOffset: tail.logStartOffset }
     if (fetchOffset < tail.logStartOffset || fetchOffset > tail.highWatermark) {
-      throw new KafkaError(ErrorCode.OFFSET_OUT_OF_RANGE,
-        `offset ${fetchOffset} is outside [${tail.logStartOffset}, ${tail.highWatermark}]`)
+      return new KafkaError(ErrorCode.OFFSET_OUT_OF_RANGE, `offset ${fetchOffset} is outside [${tail.logStartOffset}, ${tail.highWatermark}]`)
     }
-    if (fetchOffset === tail.highWatermark || maxBytes <= 0) return result
+    if (fetchOffset === tail.highWatermark || maxBytes <= 0) return { result, rows: [] }
     const cached = tail.read(fetchOffset, maxBytes)
-    if (cached !== undefined) {
-      for (const batch of cached) {
-        result.chunks.push(batch.bytes)
-        result.bytes += batch.bytes.length
+    if (cached !== undefined) return { result, cached, rows: [] }
+    return { result, rows: await this.#catalog.findBatches(topicId, partition, fetchOffset, maxBytes) }
+  }
+
+  /**
+   * Reads coordinate rows with as few ObjectStore reads as possible: rows of one object whose
+   * gaps are small are read as one range. Each row gets its own slice, which the caller patches.
+   */
+  async #readRows (rows: BatchCoordinate[]): Promise<Map<BatchCoordinate, Buffer>> {
+    const sorted = [...rows].sort((a, b) => a.objectKey < b.objectKey ? -1 : a.objectKey > b.objectKey ? 1 : a.position - b.position)
+    const ranges: Array<{ objectKey: string, start: number, end: number, rows: BatchCoordinate[] }> = []
+    for (const row of sorted) {
+      const last = ranges[ranges.length - 1]
+      const end = row.position + row.size
+      if (last !== undefined && last.objectKey === row.objectKey && row.position <= last.end + MERGE_GAP_BYTES &&
+        Math.max(last.end, end) - last.start <= MAX_RANGE_BYTES) {
+        last.end = Math.max(last.end, end)
+        last.rows.push(row)
+      } else {
+        ranges.push({ objectKey: row.objectKey, start: row.position, end, rows: [row] })
       }
-      return result
     }
-    const coordinates = await this.#catalog.findBatches(topicId, partition, fetchOffset, maxBytes)
-    for (const coordinate of coordinates) {
-      const bytes = await this.#readCoordinate(coordinate)
-      const slice = sliceBatches(bytes, coordinate.baseOffset, fetchOffset, maxBytes - result.bytes, result.bytes === 0)
-      if (slice.bytes.length > 0) {
-        result.chunks.push(slice.bytes)
-        result.bytes += slice.bytes.length
-      }
-      if (slice.isCut || result.bytes >= maxBytes) break
+    const buffers = await Promise.all(ranges.map(range => this.#objectStore.read(range.objectKey, range.start, range.end - range.start)))
+    const bytesOf = new Map<BatchCoordinate, Buffer>()
+    for (const [index, range] of ranges.entries()) {
+      const buffer = buffers[index]!
+      for (const row of range.rows) bytesOf.set(row, buffer.subarray(row.position - range.start, row.position - range.start + row.size))
     }
-    return result
+    return bytesOf
   }
 
   /** A mark to pass to waitForData: taken before reading, it makes the wait miss no commit. */

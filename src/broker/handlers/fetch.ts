@@ -76,7 +76,7 @@ function resolvePartitions (request: FetchRequest, context: RequestContext) {
 async function readPartitions (entries: SessionPartition[], maxBytes: number, context: RequestContext, isReadCommitted: boolean) {
   const { services, clusterId } = context
   const results: PartitionResult[] = []
-  let totalBytes = 0
+  const readable: PartitionResult[] = []
   let hasError = false
   for (const entry of entries) {
     const data = emptyPartitionData(entry.partition, 0)
@@ -86,28 +86,32 @@ async function readPartitions (entries: SessionPartition[], maxBytes: number, co
     if (topic === undefined || entry.partition < 0 || entry.partition >= topic.partitionCount) {
       data.errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
       hasError = true
-      continue
+    } else {
+      readable.push({ entry, data })
     }
-    const budget = Math.min(entry.maxBytes, maxBytes - totalBytes)
-    try {
-      const read = await services.log.read(entry.topicId, entry.partition, entry.fetchOffset,
-        totalBytes === 0 ? Math.max(budget, 1) : budget)
-      data.highWatermark = read.highWatermark
-      data.lastStableOffset = read.highWatermark
-      data.logStartOffset = read.logStartOffset
-      data.records = read.chunks
-      totalBytes += read.bytes
-    } catch (error) {
+  }
+  const outcomes = await services.log.readMany(readable.map(({ entry }) => ({
+    topicId: entry.topicId, partition: entry.partition, fetchOffset: entry.fetchOffset, maxBytes: entry.maxBytes
+  })), maxBytes)
+  let totalBytes = 0
+  for (const [index, { entry, data }] of readable.entries()) {
+    const outcome = outcomes[index]!
+    if (outcome instanceof KafkaError) {
       hasError = true
-      if (!(error instanceof KafkaError)) throw error
-      data.errorCode = error.errorCode
+      data.errorCode = outcome.errorCode
       const offsets = await services.log.offsets(entry.topicId, entry.partition).catch(() => undefined)
       if (offsets !== undefined) {
         data.highWatermark = offsets.highWatermark
         data.lastStableOffset = offsets.highWatermark
         data.logStartOffset = offsets.logStartOffset
       }
+      continue
     }
+    data.highWatermark = outcome.highWatermark
+    data.lastStableOffset = outcome.highWatermark
+    data.logStartOffset = outcome.logStartOffset
+    data.records = outcome.chunks
+    totalBytes += outcome.bytes
   }
   return { results, totalBytes, hasError }
 }
