@@ -193,3 +193,33 @@ for (const cacheBytes of [1024 * 1024, 0]) {
     assert.equal(values.join('').split('a-0').length - 1, 1, 'the first batch is stored once')
   })
 }
+
+test('readMany reads neighbouring rows of several partitions with one object read and honours the total budget', async t => {
+  let reads = 0
+  const { log, topicId } = await setup(t, { tailCacheBytes: 0 }, store => ({
+    append: chunks => store.append(chunks),
+    read: async (key, position, length) => {
+      reads++
+      return await store.read(key, position, length)
+    },
+    listKeys: () => store.listKeys(),
+    delete: key => store.delete(key),
+    close: () => store.close()
+  }))
+  for (let round = 0; round < 3; round++) {
+    await Promise.all([0, 1, 2].map(partition => append(log, topicId, partition, batchOf(2, `r${round}p${partition}`))))
+  }
+  reads = 0
+  const requests = [0, 1, 2].map(partition => ({ topicId, partition, fetchOffset: 0, maxBytes: 1024 * 1024 }))
+  const outcomes = await log.readMany(requests, 1024 * 1024)
+  for (const outcome of outcomes) {
+    assert.ok(!(outcome instanceof KafkaError))
+    assert.deepEqual(baseOffsetsOf(outcome.chunks), [0, 2, 4])
+  }
+  assert.equal(reads, 1, 'nine rows side by side in one segment come back from one read')
+
+  const batchBytes = batchOf(2, 'r0p0').length
+  const limited = await log.readMany(requests, batchBytes * 4)
+  const counts = limited.map(outcome => outcome instanceof KafkaError ? -1 : baseOffsetsOf(outcome.chunks).length)
+  assert.deepEqual(counts, [3, 1, 0], 'the first partitions fill the budget in request order')
+})
