@@ -5,7 +5,7 @@ import type { AppendResult, BatchCoordinate, Catalog, PartitionOffsets } from '.
 import type { ObjectStore } from '../storage/object-store.ts'
 import { ErrorCode } from '../protocol/error-codes.ts'
 import { KafkaError } from '../common/errors.ts'
-import { findOffsetForTimestamp, patchBaseOffsets, sliceBatches, type BatchHeader } from '../protocol/records/record-batch.ts'
+import { Attributes, findOffsetForTimestamp, patchBaseOffsets, sliceBatches, type BatchHeader } from '../protocol/records/record-batch.ts'
 import { FlushBuffer, type CommittedBatch } from './flush-buffer.ts'
 import { PartitionTail, TailCache, type CachedBatch } from './partition-tail.ts'
 import { PartitionWatchers } from './partition-watchers.ts'
@@ -96,8 +96,8 @@ export class LogEngine {
         producerId: header.producerId,
         producerEpoch: header.producerEpoch,
         baseSequence: header.baseSequence,
-        isTransactional: (header.attributes & 0x10) !== 0,
-        isControl: (header.attributes & 0x20) !== 0
+        isTransactional: (header.attributes & Attributes.transactional) !== 0,
+        isControl: (header.attributes & Attributes.control) !== 0
       }
     })
   }
@@ -292,7 +292,7 @@ export class LogEngine {
 
   /** Reads the batches of one coordinate row with their offsets written in. */
   async #readCoordinate (coordinate: BatchCoordinate): Promise<Buffer> {
-    const bytes = await this.#objectStore.read(coordinate.objectKey, coordinate.position, coordinate.size)
+    const bytes = (await this.#readRows([coordinate])).get(coordinate)!
     patchBaseOffsets(bytes, coordinate.baseOffset)
     return bytes
   }
