@@ -2,7 +2,8 @@
 // batch coordinates, nodes, consumer groups and their committed offsets, producer ids and
 // producer state). Offsets are assigned here, in one transaction per flush, which makes the
 // Catalog the sequencer of the diskless log (DESIGN.md, "The data path"); idempotent-producer
-// sequences are checked in the same transaction.
+// sequences are checked in the same transaction, and so is a transactional batch's membership of
+// its producer's open transaction; transaction markers close it there and record aborted ranges.
 // Every row is keyed by cluster; topic ids are UUIDs unique across clusters.
 
 export interface ClusterRecord {
@@ -44,6 +45,8 @@ export interface BatchAppend {
   baseSequence: number
   isTransactional: boolean
   isControl: boolean
+  /** For a control batch: the transaction marker it carries (written by the transaction coordinator only). */
+  controlType?: 'commit' | 'abort'
 }
 
 /**
@@ -117,6 +120,43 @@ export interface ProducerIdRecord {
 export type ProducerEpochBump =
   | { outcome: 'bumped' | 'retried' | 'fenced', producerEpoch: number }
   | { outcome: 'unknown' | 'exhausted' }
+
+/** An aborted transaction of one producer in one partition: its records lie in [firstOffset, lastOffset], the abort marker at lastOffset. */
+export interface AbortedTransaction {
+  producerId: number
+  firstOffset: number
+  lastOffset: number
+}
+
+/** A transaction's state as Kafka's TransactionState names it (DescribeTransactions shows these). */
+export type TransactionState = 'Empty' | 'Ongoing' | 'PrepareCommit' | 'PrepareAbort' | 'CompleteCommit' | 'CompleteAbort'
+
+/** An offset a transaction commits for a group (TxnOffsetCommit), stored when the transaction commits. */
+export interface PendingTxnOffset extends CommittedOffset {
+  groupId: string
+}
+
+/**
+ * A transactional id as its coordinator keeps it: the producer id and epoch it fences with, and the
+ * open transaction's partitions, groups and pending offsets. Data batches of the producer are
+ * accepted only in partitions of its Ongoing transaction, at its epoch (checked in commitAppends).
+ */
+export interface TransactionRecord {
+  clusterId: string
+  transactionalId: string
+  producerId: number
+  producerEpoch: number
+  /** The epoch before the last bump, so that a retried InitProducerId gets the same answer; -1 when none. */
+  lastProducerEpoch: number
+  timeoutMs: number
+  state: TransactionState
+  /** When the open transaction started (its first partition or group was added); -1 when none is open. */
+  startedAtMs: number
+  updatedAtMs: number
+  partitions: GroupPartition[]
+  groupIds: string[]
+  pendingOffsets: PendingTxnOffset[]
+}
 
 export interface NodeRecord {
   nodeId: number
@@ -262,4 +302,18 @@ export interface Catalog {
   fetchOffsets(clusterId: string, groupId: string, partitions?: readonly GroupPartition[]): Promise<CommittedOffset[]>
   /** Removes the group's committed offsets of these partitions; returns how many there were. */
   deleteOffsets(clusterId: string, groupId: string, partitions: readonly GroupPartition[]): Promise<number>
+
+  /** A partition's aborted transactions whose abort marker is at or after `fromOffset`, by marker offset. */
+  listAbortedTransactions(topicId: string, partition: number, fromOffset: number): Promise<AbortedTransaction[]>
+  getTransaction(clusterId: string, transactionalId: string): Promise<TransactionRecord | undefined>
+  /** The cluster's transactional ids by id. */
+  listTransactions(clusterId: string): Promise<TransactionRecord[]>
+  /** Stores the transaction as given (its partitions replacing the stored ones), in one transaction. */
+  saveTransaction(record: TransactionRecord): Promise<void>
+  /**
+   * Ends a transaction whose markers are written, in one transaction: stores `offsets` as the
+   * groups' committed offsets (those of partitions or groups that no longer exist are dropped) and
+   * the record as given (state CompleteCommit or CompleteAbort, no partitions, groups or pending offsets).
+   */
+  completeTransaction(record: TransactionRecord, offsets: readonly PendingTxnOffset[]): Promise<void>
 }

@@ -4,7 +4,7 @@
 // ProducerStateEntry), including KIP-360's acceptance of any sequence from a producer the
 // partition does not know (its state expired, or its records were deleted).
 import { ErrorCode } from '../protocol/error-codes.ts'
-import type { BatchAppend, ProducerBatch, ProducerPartitionState } from './catalog.ts'
+import type { AbortedTransaction, BatchAppend, ProducerBatch, ProducerPartitionState } from './catalog.ts'
 
 /** How many batches per producer and partition are remembered to answer retries (Kafka's NUM_BATCHES_TO_RETAIN). */
 export const RETAINED_BATCHES = 5
@@ -103,6 +103,65 @@ export function recordProducerBatch (
   if (state.batches.length > RETAINED_BATCHES) state.batches.splice(0, state.batches.length - RETAINED_BATCHES)
   state.lastTimestamp = append.maxTimestamp
   return state
+}
+
+/**
+ * The commit's check of one append with a producer id: a transaction marker (control batch) is
+ * refused only when its epoch is older than the partition's (a fenced coordinator's); a data batch
+ * goes through checkProducerBatch, and a transactional one must also belong to its producer's
+ * ongoing transaction (`isInOpenTransaction`, asked only then), as Kafka 3.6+ verifies (KIP-890).
+ */
+export function checkAppend (
+  state: ProducerPartitionState | undefined, append: BatchAppend, isInOpenTransaction: () => boolean
+): ProducerBatchCheck {
+  if (append.isControl) {
+    if (state !== undefined && append.producerEpoch < state.producerEpoch) {
+      return refused(ErrorCode.INVALID_PRODUCER_EPOCH,
+        `transaction marker epoch ${append.producerEpoch} of producer ${append.producerId} is older than its epoch ${state.producerEpoch} on this partition`)
+    }
+    return { kind: 'append' }
+  }
+  const check = checkProducerBatch(state, append)
+  if (check.kind === 'append' && append.isTransactional && !isInOpenTransaction()) {
+    return refused(ErrorCode.INVALID_TXN_STATE,
+      `transactional batch of producer ${append.producerId} epoch ${append.producerEpoch} for a partition not added to its ongoing transaction`)
+  }
+  return check
+}
+
+/**
+ * Records an append checkAppend let through. A transactional batch opens the producer's
+ * transaction in the partition if none is open; a marker closes it, raises the producer's epoch to
+ * the marker's, and, when it aborts a transaction that wrote here, returns the aborted range.
+ */
+export function recordAppend (
+  state: ProducerPartitionState | undefined, append: BatchAppend, baseOffset: number, lastOffset: number
+): { state: ProducerPartitionState, aborted?: AbortedTransaction } {
+  if (!append.isControl) {
+    const recorded = recordProducerBatch(state, append, baseOffset, lastOffset)
+    if (append.isTransactional && recorded.currentTxnFirstOffset < 0) recorded.currentTxnFirstOffset = baseOffset
+    return { state: recorded }
+  }
+  const marked: ProducerPartitionState = state ?? {
+    producerId: append.producerId,
+    producerEpoch: append.producerEpoch,
+    batches: [],
+    lastTimestamp: append.maxTimestamp,
+    coordinatorEpoch: -1,
+    currentTxnFirstOffset: -1
+  }
+  if (append.producerEpoch > marked.producerEpoch) {
+    marked.producerEpoch = append.producerEpoch
+    marked.batches = []
+  }
+  const firstOffset = marked.currentTxnFirstOffset
+  marked.currentTxnFirstOffset = -1
+  marked.coordinatorEpoch = 0
+  marked.lastTimestamp = Math.max(marked.lastTimestamp, append.maxTimestamp)
+  if (append.controlType === 'abort' && firstOffset >= 0) {
+    return { state: marked, aborted: { producerId: append.producerId, firstOffset, lastOffset: baseOffset } }
+  }
+  return { state: marked }
 }
 
 /** The last sequence DescribeProducers reports: that of the last batch, -1 when there is none. */

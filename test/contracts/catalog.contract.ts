@@ -11,6 +11,7 @@ import {
 import type { OpenCatalog } from './catalog-fixtures.ts'
 import { runCatalogGroupsContract } from './catalog-groups.contract.ts'
 import { runCatalogProducersContract } from './catalog-producers.contract.ts'
+import { runCatalogTransactionsContract } from './catalog-transactions.contract.ts'
 
 export type { OpenCatalog } from './catalog-fixtures.ts'
 export { runCatalogReopenContract } from './catalog-reopen.contract.ts'
@@ -415,5 +416,6 @@ export function runCatalogContract (name: string, open: OpenCatalog): void {
 
     runCatalogGroupsContract(open)
     runCatalogProducersContract(open)
+    runCatalogTransactionsContract(open)
   })
 }

@@ -4,6 +4,7 @@
 import { KafkaError, ServiceError } from '../../common/errors.ts'
 import { ErrorCode } from '../../protocol/error-codes.ts'
 import type {
+  AbortedTransaction,
   AppendResult,
   BatchAppend,
   BatchCoordinate,
@@ -18,12 +19,15 @@ import type {
   PartitionOffsets,
   ProducerEpochBump,
   ProducerIdRecord,
+  PendingTxnOffset,
   ProducerPartitionState,
-  TopicRecord
+  TopicRecord,
+  TransactionRecord
 } from '../catalog.ts'
-import { checkProducerBatch, recordProducerBatch } from '../producer-sequences.ts'
+import { checkAppend, recordAppend } from '../producer-sequences.ts'
 import { MemoryGroupStore } from './memory-group-store.ts'
 import { MemoryProducerStore, dropProducersBelow, listProducers, type ProducerStates } from './memory-producer-store.ts'
+import { MemoryTransactionStore, dropAbortedBelow } from './memory-transaction-store.ts'
 
 interface PartitionState {
   logStartOffset: number
@@ -32,6 +36,8 @@ interface PartitionState {
   /** Live coordinates, ascending and non-overlapping. */
   rows: BatchCoordinate[]
   producers: ProducerStates
+  /** Aborted transactions by marker offset. */
+  aborted: AbortedTransaction[]
 }
 
 interface TopicState {
@@ -40,7 +46,7 @@ interface TopicState {
 }
 
 function newPartition (): PartitionState {
-  return { logStartOffset: 0, highWatermark: 0, sizeBytes: 0, rows: [], producers: new Map() }
+  return { logStartOffset: 0, highWatermark: 0, sizeBytes: 0, rows: [], producers: new Map(), aborted: [] }
 }
 
 function copyTopic (topic: TopicRecord): TopicRecord {
@@ -71,6 +77,7 @@ export class MemoryCatalog implements Catalog {
   })
 
   readonly #producers = new MemoryProducerStore()
+  readonly #transactions = new MemoryTransactionStore()
   #isClosed = false
 
   async close (): Promise<void> {
@@ -146,6 +153,7 @@ export class MemoryCatalog implements Catalog {
     byName.delete(name)
     this.#topicsById.delete(state.record.topicId)
     this.#groups.forgetTopic(clusterId, state.record.topicId)
+    this.#transactions.forgetTopic(state.record.topicId)
     return copyTopic(state.record)
   }
 
@@ -193,7 +201,8 @@ export class MemoryCatalog implements Catalog {
       }
       const producer = append.producerId >= 0 ? state.producers.get(append.producerId) : undefined
       if (append.producerId >= 0) {
-        const check = checkProducerBatch(producer, append)
+        const check = checkAppend(producer, append, () =>
+          this.#transactions.isInOpenTransaction(append.producerId, append.producerEpoch, append.topicId, append.partition))
         if (check.kind === 'duplicate') {
           results.push({ errorCode: 0, baseOffset: check.batch.baseOffset, logStartOffset: state.logStartOffset, isDuplicate: true })
           continue
@@ -205,7 +214,11 @@ export class MemoryCatalog implements Catalog {
       }
       const baseOffset = state.highWatermark
       const lastOffset = baseOffset + append.offsetCount - 1
-      if (append.producerId >= 0) state.producers.set(append.producerId, recordProducerBatch(producer, append, baseOffset, lastOffset))
+      if (append.producerId >= 0) {
+        const recorded = recordAppend(producer, append, baseOffset, lastOffset)
+        state.producers.set(append.producerId, recorded.state)
+        if (recorded.aborted !== undefined) state.aborted.push(recorded.aborted)
+      }
       state.highWatermark = lastOffset + 1
       state.sizeBytes += append.size
       const open = openRows.get(state)
@@ -268,6 +281,7 @@ export class MemoryCatalog implements Catalog {
     state.logStartOffset = offset
     this.#dropLeadingRows(state, firstRowEndingAtOrAfter(state.rows, offset))
     dropProducersBelow(state.producers, offset)
+    dropAbortedBelow(state.aborted, offset)
     return offset
   }
 
@@ -290,6 +304,7 @@ export class MemoryCatalog implements Catalog {
       const nextStart = state.rows[0]?.baseOffset ?? state.highWatermark
       state.logStartOffset = Math.max(state.logStartOffset, nextStart)
       dropProducersBelow(state.producers, state.logStartOffset)
+      dropAbortedBelow(state.aborted, state.logStartOffset)
     }
     return state.logStartOffset
   }
@@ -397,6 +412,31 @@ export class MemoryCatalog implements Catalog {
   async deleteOffsets (clusterId: string, groupId: string, partitions: readonly GroupPartition[]): Promise<number> {
     this.#checkOpen()
     return this.#groups.deleteOffsets(clusterId, groupId, partitions)
+  }
+
+  async listAbortedTransactions (topicId: string, partition: number, fromOffset: number): Promise<AbortedTransaction[]> {
+    return (this.#partition(topicId, partition)?.aborted ?? []).filter(entry => entry.lastOffset >= fromOffset).map(entry => ({ ...entry }))
+  }
+
+  async getTransaction (clusterId: string, transactionalId: string): Promise<TransactionRecord | undefined> {
+    this.#checkOpen()
+    return this.#transactions.get(clusterId, transactionalId)
+  }
+
+  async listTransactions (clusterId: string): Promise<TransactionRecord[]> {
+    this.#checkOpen()
+    return this.#transactions.list(clusterId)
+  }
+
+  async saveTransaction (record: TransactionRecord): Promise<void> {
+    this.#checkOpen()
+    this.#transactions.save(record)
+  }
+
+  async completeTransaction (record: TransactionRecord, offsets: readonly PendingTxnOffset[]): Promise<void> {
+    this.#checkOpen()
+    for (const { groupId, ...offset } of offsets) this.#groups.commitOffsets(record.clusterId, groupId, [offset])
+    this.#transactions.save(record)
   }
 
   #dropLeadingRows (state: PartitionState, count: number): void {

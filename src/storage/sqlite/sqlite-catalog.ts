@@ -10,6 +10,7 @@ import type { Database, Transaction } from 'better-sqlite3'
 import { KafkaError, ServiceError } from '../../common/errors.ts'
 import { ErrorCode } from '../../protocol/error-codes.ts'
 import type {
+  AbortedTransaction,
   AppendResult,
   BatchAppend,
   BatchCoordinate,
@@ -24,13 +25,16 @@ import type {
   PartitionOffsets,
   ProducerEpochBump,
   ProducerIdRecord,
+  PendingTxnOffset,
   ProducerPartitionState,
-  TopicRecord
+  TopicRecord,
+  TransactionRecord
 } from '../catalog.ts'
-import { checkProducerBatch, recordProducerBatch } from '../producer-sequences.ts'
+import { checkAppend, recordAppend } from '../producer-sequences.ts'
 import { applyMigrations } from './migrations/index.ts'
 import { SqliteGroupStore } from './sqlite-group-store.ts'
 import { SqliteProducerStore, type KnownProducerStates } from './sqlite-producer-store.ts'
+import { SqliteTransactionStore } from './sqlite-transaction-store.ts'
 import { prepareStatements } from './sqlite-statements.ts'
 import type { PartitionRow, Statements, TopicRow } from './sqlite-statements.ts'
 
@@ -94,12 +98,14 @@ export class SqliteCatalog implements Catalog {
   #commit: Transaction<CommitFunction>
   #groups: SqliteGroupStore
   #producers: SqliteProducerStore
+  #transactions: SqliteTransactionStore
 
   constructor (db: Database) {
     this.#db = db
     this.#sql = prepareStatements(db)
     this.#groups = new SqliteGroupStore(db)
     this.#producers = new SqliteProducerStore(db)
+    this.#transactions = new SqliteTransactionStore(db)
     this.#commit = db.transaction<CommitFunction>((objectKey, appends) => this.#commitInTransaction(objectKey, appends))
   }
 
@@ -164,6 +170,7 @@ export class SqliteCatalog implements Catalog {
       this.#sql.deleteBatchesOfTopic.run(row.topicId)
       this.#groups.forgetTopic(row.topicId)
       this.#producers.forgetTopic(row.topicId)
+      this.#transactions.forgetTopic(row.topicId)
       this.#sql.deletePartitions.run(row.topicId)
       this.#sql.deleteTopic.run(row.topicId)
       return toTopicRecord(row)
@@ -239,6 +246,7 @@ export class SqliteCatalog implements Catalog {
       this.#sql.deleteBatchesEndingBefore.run(topicId, partition, offset)
       this.#sql.updatePartition.run(offset, state.highWatermark, state.sizeBytes - droppedBytes, topicId, partition)
       this.#producers.dropStatesBelow(topicId, partition, offset)
+      this.#transactions.dropAbortedBelow(topicId, partition, offset)
       return offset
     })
   }
@@ -265,6 +273,7 @@ export class SqliteCatalog implements Catalog {
       this.#sql.deleteBatchesStartingBefore.run(topicId, partition, nextStart)
       this.#sql.updatePartition.run(logStartOffset, state.highWatermark, remainingBytes, topicId, partition)
       this.#producers.dropStatesBelow(topicId, partition, logStartOffset)
+      this.#transactions.dropAbortedBelow(topicId, partition, logStartOffset)
       return logStartOffset
     })
   }
@@ -341,6 +350,33 @@ export class SqliteCatalog implements Catalog {
     return this.#groups.deleteOffsets(clusterId, groupId, partitions)
   }
 
+  async listAbortedTransactions (topicId: string, partition: number, fromOffset: number): Promise<AbortedTransaction[]> {
+    return this.#transactions.listAborted(topicId, partition, fromOffset)
+  }
+
+  async getTransaction (clusterId: string, transactionalId: string): Promise<TransactionRecord | undefined> {
+    return this.#transactions.get(clusterId, transactionalId)
+  }
+
+  async listTransactions (clusterId: string): Promise<TransactionRecord[]> {
+    return this.#transactions.list(clusterId)
+  }
+
+  async saveTransaction (record: TransactionRecord): Promise<void> {
+    this.#transactions.save(record)
+  }
+
+  async completeTransaction (record: TransactionRecord, offsets: readonly PendingTxnOffset[]): Promise<void> {
+    this.#writeTransaction(() => {
+      const byGroup = new Map<string, PendingTxnOffset[]>()
+      for (const offset of offsets) byGroup.set(offset.groupId, [...(byGroup.get(offset.groupId) ?? []), offset])
+      for (const [groupId, groupOffsets] of byGroup) {
+        this.#groups.commitOffsets(record.clusterId, groupId, groupOffsets.map(({ groupId: _, ...offset }) => offset))
+      }
+      this.#transactions.save(record)
+    })
+  }
+
   #commitInTransaction (objectKey: string, appends: readonly BatchAppend[]): ReturnType<CommitFunction> {
     const results: AppendResult[] = []
     // Partitions touched by this commit, keyed by topic id then partition; null when missing.
@@ -375,7 +411,8 @@ export class SqliteCatalog implements Catalog {
       }
       const producer = append.producerId >= 0 ? this.#producerState(state, append) : undefined
       if (append.producerId >= 0) {
-        const check = checkProducerBatch(producer, append)
+        const check = checkAppend(producer, append, () =>
+          this.#transactions.isInOpenTransactionInCommit(append.producerId, append.producerEpoch, append.topicId, append.partition))
         if (check.kind === 'duplicate') {
           results.push({ errorCode: 0, baseOffset: check.batch.baseOffset, logStartOffset: state.logStartOffset, isDuplicate: true })
           continue
@@ -388,8 +425,12 @@ export class SqliteCatalog implements Catalog {
       const baseOffset = state.highWatermark
       const lastOffset = baseOffset + append.offsetCount - 1
       if (append.producerId >= 0) {
-        state.producers.set(append.producerId, recordProducerBatch(producer, append, baseOffset, lastOffset))
+        const recorded = recordAppend(producer, append, baseOffset, lastOffset)
+        state.producers.set(append.producerId, recorded.state)
         state.changedProducerIds.add(append.producerId)
+        if (recorded.aborted !== undefined) {
+          this.#transactions.recordAbortedInCommit(append.clusterId, append.topicId, append.partition, recorded.aborted)
+        }
       }
       state.highWatermark = lastOffset + 1
       state.sizeBytes += append.size

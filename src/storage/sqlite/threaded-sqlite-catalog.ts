@@ -17,7 +17,7 @@ const methods = [
   'findMaxTimestampBatch', 'advanceLogStartOffset', 'expireBatches', 'partitionSizeBytes', 'listReferencedObjectKeys',
   'registerNode', 'listLiveNodes', 'createGroup', 'getGroup', 'listGroups', 'updateGroup', 'deleteGroup', 'commitOffsets',
   'fetchOffsets', 'deleteOffsets', 'allocateProducerId', 'bumpProducerEpoch', 'getProducerId', 'listPartitionProducers',
-  'expireProducers'
+  'expireProducers', 'listAbortedTransactions', 'getTransaction', 'listTransactions', 'saveTransaction', 'completeTransaction'
 ] as const satisfies ReadonlyArray<keyof Catalog>
 
 function toError (error: Extract<CatalogReply, { error: unknown }>['error']): Error {

@@ -6,6 +6,7 @@ import { ServiceError } from '../../../common/errors.ts'
 import { initialSchema } from './0001-initial.ts'
 import { consumerGroupsSchema } from './0002-consumer-groups.ts'
 import { producersSchema } from './0003-producers.ts'
+import { transactionsSchema } from './0004-transactions.ts'
 
 export interface Migration {
   version: number
@@ -17,7 +18,8 @@ export interface Migration {
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initialSchema },
   { version: 2, name: 'consumer-groups', sql: consumerGroupsSchema },
-  { version: 3, name: 'producers', sql: producersSchema }
+  { version: 3, name: 'producers', sql: producersSchema },
+  { version: 4, name: 'transactions', sql: transactionsSchema }
 ]
 
 /** Applies the pending migrations in one write transaction; returns the schema version. */
