@@ -17,6 +17,7 @@ import type { Catalog } from './storage/catalog.ts'
 import type { ObjectStore } from './storage/object-store.ts'
 import { RetentionJob } from './log/retention.ts'
 import { GroupCoordinator } from './coordinators/group/group-coordinator.ts'
+import { TransactionCoordinator } from './coordinators/transaction/transaction-coordinator.ts'
 import { GroupOffsets } from './coordinators/group/group-offsets.ts'
 import { systemScheduler } from './coordinators/group/scheduler.ts'
 
@@ -72,6 +73,10 @@ export async function startNode (config: SkiffConfig, options: StartOptions = {}
   })
   const groupOffsets = new GroupOffsets({ coordinator: groups, catalog, topics, logger: logger.child({ component: 'groups' }) })
   groups.start()
+  const transactions = new TransactionCoordinator({
+    catalog, markers: log, clock, logger: logger.child({ component: 'transactions' }), settings: config.transactions
+  })
+  await transactions.start()
 
   const dispatcher = new Dispatcher(handlers)
   let self: BrokerEndpoint = { nodeId: config.nodeId, host: config.advertisedHost, port: config.port, rack: null }
@@ -83,6 +88,7 @@ export async function startNode (config: SkiffConfig, options: StartOptions = {}
     fetchSessions: new FetchSessionCache(),
     groups,
     groupOffsets,
+    transactions,
     clock,
     logger,
     brokers: () => [self],
@@ -128,6 +134,7 @@ export async function startNode (config: SkiffConfig, options: StartOptions = {}
       retention.stop()
       await server.close()
       await groups.close()
+      transactions.close()
       await log.close()
       await objectStore.close()
       await catalog.close()

@@ -62,6 +62,13 @@ export interface SkiffConfig {
      */
     emptyGroupCheckIntervalMs: number
   }
+  /** Transaction coordination, with Kafka's broker settings as defaults. */
+  transactions: {
+    /** transaction.max.timeout.ms: InitProducerId asking for more answers INVALID_TRANSACTION_TIMEOUT. */
+    maxTimeoutMs: number
+    /** transaction.abort.timed.out.transaction.cleanup.interval.ms: how often expired transactions are looked for and aborted. */
+    abortCheckIntervalMs: number
+  }
   /** The cluster served on the plaintext listener until tenant clusters arrive. */
   defaultCluster: { clusterId: string, name: string }
 }
@@ -100,6 +107,7 @@ export function defaultConfig (): SkiffConfig {
       maxMemberMetadataBytes: 1 * MiB,
       emptyGroupCheckIntervalMs: 600_000
     },
+    transactions: { maxTimeoutMs: 900_000, abortCheckIntervalMs: 10_000 },
     defaultCluster: { clusterId: 'skiff-default-cluster', name: 'default' }
   }
 }
@@ -134,7 +142,8 @@ function fromEnvironment (env: NodeJS.ProcessEnv): SkiffConfigInput {
     objectStoreUrl: env.SKIFF_OBJECT_STORE_URL,
     logLevel: env.SKIFF_LOG_LEVEL,
     flush: { ms: number('SKIFF_FLUSH_MS'), bytes: number('SKIFF_FLUSH_BYTES') },
-    limits: { consumerGroupsPerCluster: number('SKIFF_CONSUMER_GROUPS_PER_CLUSTER') }
+    limits: { consumerGroupsPerCluster: number('SKIFF_CONSUMER_GROUPS_PER_CLUSTER') },
+    transactions: { abortCheckIntervalMs: number('SKIFF_TRANSACTION_ABORT_CHECK_INTERVAL_MS') }
   }
 }
 

@@ -74,7 +74,7 @@ for (const cacheBytes of [1024 * 1024, 0]) {
       append(log, topicId, 0, batchOf(4, 'c'))
     ])
     assert.deepEqual(results.map(result => 'baseOffset' in result ? result.baseOffset : -1), [0, 0, 3])
-    assert.deepEqual(await log.offsets(topicId, 0), { logStartOffset: 0, highWatermark: 7 })
+    assert.deepEqual(await log.offsets(topicId, 0), { logStartOffset: 0, highWatermark: 7, lastStableOffset: 7 })
     const read = await log.read(topicId, 0, 0, 1024 * 1024)
     assert.deepEqual(baseOffsetsOf(read.chunks), [0, 3])
     assert.equal(read.highWatermark, 7)
@@ -116,7 +116,7 @@ test('deleteRecordsBefore moves the log start offset and reads below it are out 
   await append(log, topicId, 0, batchOf(5, 'a'))
   await append(log, topicId, 0, batchOf(5, 'b'))
   assert.equal(await log.deleteRecordsBefore(topicId, 0, 6), 6)
-  assert.deepEqual(await log.offsets(topicId, 0), { logStartOffset: 6, highWatermark: 10 })
+  assert.deepEqual(await log.offsets(topicId, 0), { logStartOffset: 6, highWatermark: 10, lastStableOffset: 10 })
   await assert.rejects(log.read(topicId, 0, 2, 1024), (error: unknown) =>
     error instanceof KafkaError && error.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE)
   const read = await log.read(topicId, 0, 6, 1024 * 1024)
@@ -138,7 +138,7 @@ test('a failed flush rejects every append in it and commits nothing', async t =>
   const attempts = [append(log, topicId, 0, batchOf(1, 'a')), append(log, topicId, 1, batchOf(1, 'b'))]
   for (const attempt of attempts) await assert.rejects(attempt, /disk on fire/)
   assert.ok(flushErrors.length >= 1)
-  assert.deepEqual(await log.offsets(topicId, 0), { logStartOffset: 0, highWatermark: 0 })
+  assert.deepEqual(await log.offsets(topicId, 0), { logStartOffset: 0, highWatermark: 0, lastStableOffset: 0 })
   failing = false
   const result = await append(log, topicId, 0, batchOf(1, 'c'))
   assert.equal('baseOffset' in result && result.baseOffset, 0)
@@ -186,7 +186,7 @@ for (const cacheBytes of [1024 * 1024, 0]) {
       { errorCode: 0, baseOffset: 2, logStartOffset: 0 },
       { errorCode: 0, baseOffset: 0, logStartOffset: 0, isDuplicate: true }
     ])
-    assert.deepEqual(await log.offsets(topicId, 0), { logStartOffset: 0, highWatermark: 4 })
+    assert.deepEqual(await log.offsets(topicId, 0), { logStartOffset: 0, highWatermark: 4, lastStableOffset: 4 })
     const read = await log.read(topicId, 0, 0, 1024 * 1024)
     assert.deepEqual(baseOffsetsOf(read.chunks), [0, 2])
     const values = read.chunks.map(chunk => chunk.toString('latin1'))

@@ -1,11 +1,12 @@
 // The diskless log engine: appends go through the flush buffer (one object + one Catalog commit
 // per flush); reads come from the in-memory tail or from the ObjectStore by Catalog coordinates,
 // with baseOffset patched. Handlers talk to this class, never to the storage backends.
-import type { AppendResult, BatchCoordinate, Catalog, PartitionOffsets } from '../storage/catalog.ts'
+import type { AbortedTransaction, AppendResult, BatchCoordinate, Catalog, PartitionOffsets } from '../storage/catalog.ts'
 import type { ObjectStore } from '../storage/object-store.ts'
 import { ErrorCode } from '../protocol/error-codes.ts'
 import { KafkaError } from '../common/errors.ts'
 import { Attributes, findOffsetForTimestamp, patchBaseOffsets, sliceBatches, type BatchHeader } from '../protocol/records/record-batch.ts'
+import { buildControlBatch, type TransactionMarker } from './transaction-markers.ts'
 import { FlushBuffer, type CommittedBatch } from './flush-buffer.ts'
 import { PartitionTail, TailCache, type CachedBatch } from './partition-tail.ts'
 import { PartitionWatchers } from './partition-watchers.ts'
@@ -30,7 +31,10 @@ export interface ReadResult {
   chunks: Buffer[]
   bytes: number
   highWatermark: number
+  lastStableOffset: number
   logStartOffset: number
+  /** For a read_committed read: the aborted transactions of the range it may return. */
+  abortedTransactions?: AbortedTransaction[]
 }
 
 export interface ReadRequest {
@@ -38,6 +42,8 @@ export interface ReadRequest {
   partition: number
   fetchOffset: number
   maxBytes: number
+  /** read_committed: nothing at or after the last stable offset is returned. */
+  isReadCommitted?: boolean
 }
 
 /** Rows of one object closer than this are read in one go (the gap is read and dropped). */
@@ -102,10 +108,34 @@ export class LogEngine {
     })
   }
 
+  /**
+   * Writes a transaction marker (a control batch) for the producer; resolves once it is durable and
+   * committed. The Catalog refuses it if the producer's epoch in the partition is newer.
+   */
+  appendMarker (target: TopicPartitionRef, marker: TransactionMarker): Promise<AppendResult> {
+    const bytes = buildControlBatch(marker)
+    return this.#flushBuffer.append({
+      bytes,
+      append: {
+        clusterId: target.clusterId,
+        topicId: target.topicId,
+        partition: target.partition,
+        offsetCount: 1,
+        maxTimestamp: marker.timestamp,
+        producerId: marker.producerId,
+        producerEpoch: marker.producerEpoch,
+        baseSequence: -1,
+        isTransactional: true,
+        isControl: true,
+        controlType: marker.commit ? 'commit' : 'abort'
+      }
+    })
+  }
+
   /** Offsets of a partition; throws KafkaError UNKNOWN_TOPIC_OR_PARTITION if the Catalog has none. */
-  async offsets (topicId: string, partition: number): Promise<PartitionOffsets> {
+  async offsets (topicId: string, partition: number): Promise<PartitionOffsets & { lastStableOffset: number }> {
     const tail = await this.#tail(topicId, partition)
-    return { logStartOffset: tail.logStartOffset, highWatermark: tail.highWatermark }
+    return { logStartOffset: tail.logStartOffset, highWatermark: tail.highWatermark, lastStableOffset: tail.lastStableOffset }
   }
 
   /**
@@ -127,7 +157,7 @@ export class LogEngine {
    */
   async readMany (requests: readonly ReadRequest[], totalMaxBytes: number): Promise<Array<ReadResult | KafkaError>> {
     const located = await Promise.all(requests.map(request => this.#locate(request)))
-    const plans: Array<{ request: ReadRequest, result: ReadResult, rows: BatchCoordinate[], limit: number } | undefined> = []
+    const plans: Array<{ request: ReadRequest, result: ReadResult, rows: BatchCoordinate[], limit: number, endOffset: number } | undefined> = []
     let plannedBytes = 0
     for (const [index, request] of requests.entries()) {
       const found = located[index]!
@@ -138,9 +168,10 @@ export class LogEngine {
       const limit = plannedBytes === 0
         ? Math.max(1, Math.min(request.maxBytes, totalMaxBytes))
         : Math.min(request.maxBytes, totalMaxBytes - plannedBytes)
-      const { result } = found
+      const { result, endOffset } = found
       if (found.cached !== undefined) {
         for (const batch of found.cached) {
+          if (batch.baseOffset >= endOffset) break
           if (result.bytes > 0 && result.bytes + batch.bytes.length > limit) break
           if (limit <= 0) break
           result.chunks.push(batch.bytes)
@@ -153,21 +184,22 @@ export class LogEngine {
       const rows: BatchCoordinate[] = []
       let rowBytes = 0
       for (const row of found.rows) {
+        if (row.baseOffset >= endOffset) break
         if (limit <= 0 || (rows.length > 0 && rowBytes + row.size > limit)) break
         rows.push(row)
         rowBytes += row.size
       }
       plannedBytes += Math.min(rowBytes, Math.max(limit, 0))
-      plans.push({ request, result, rows, limit })
+      plans.push({ request, result, rows, limit, endOffset })
     }
     const bytesOf = await this.#readRows(plans.flatMap(plan => plan?.rows ?? []))
     for (const plan of plans) {
       if (plan === undefined) continue
-      const { request, result, rows, limit } = plan
+      const { request, result, rows, limit, endOffset } = plan
       for (const row of rows) {
         const bytes = bytesOf.get(row)!
         patchBaseOffsets(bytes, row.baseOffset)
-        const slice = sliceBatches(bytes, row.baseOffset, request.fetchOffset, limit - result.bytes, result.bytes === 0)
+        const slice = sliceBatches(bytes, row.baseOffset, request.fetchOffset, limit - result.bytes, result.bytes === 0, endOffset)
         if (slice.bytes.length > 0) {
           result.chunks.push(slice.bytes)
           result.bytes += slice.bytes.length
@@ -179,7 +211,7 @@ export class LogEngine {
   }
 
   /** Offsets, cached batches or the coordinates to read, for one partition of a read. */
-  async #locate (request: ReadRequest): Promise<KafkaError | { result: ReadResult, cached?: CachedBatch[], rows: BatchCoordinate[] }> {
+  async #locate (request: ReadRequest): Promise<KafkaError | { result: ReadResult, cached?: CachedBatch[], rows: BatchCoordinate[], endOffset: number }> {
     const { topicId, partition, fetchOffset, maxBytes } = request
     let tail: PartitionTail
     try {
@@ -188,14 +220,19 @@ export class LogEngine {
       if (error instanceof KafkaError) return error
       throw error
     }
-    const result: ReadResult = { chunks: [], bytes: 0, highWatermark: tail.highWatermark, logStartOffset: tail.logStartOffset }
+    const lastStableOffset = tail.lastStableOffset
+    const result: ReadResult = {
+      chunks: [], bytes: 0, highWatermark: tail.highWatermark, lastStableOffset, logStartOffset: tail.logStartOffset
+    }
     if (fetchOffset < tail.logStartOffset || fetchOffset > tail.highWatermark) {
       return new KafkaError(ErrorCode.OFFSET_OUT_OF_RANGE, `offset ${fetchOffset} is outside [${tail.logStartOffset}, ${tail.highWatermark}]`)
     }
-    if (fetchOffset === tail.highWatermark || maxBytes <= 0) return { result, rows: [] }
+    const endOffset = request.isReadCommitted === true ? lastStableOffset : tail.highWatermark
+    if (request.isReadCommitted === true) result.abortedTransactions = tail.abortedBetween(fetchOffset, endOffset)
+    if (fetchOffset >= endOffset || maxBytes <= 0) return { result, rows: [], endOffset }
     const cached = tail.read(fetchOffset, maxBytes)
-    if (cached !== undefined) return { result, cached, rows: [] }
-    return { result, rows: await this.#catalog.findBatches(topicId, partition, fetchOffset, maxBytes) }
+    if (cached !== undefined) return { result, cached, rows: [], endOffset }
+    return { result, rows: await this.#catalog.findBatches(topicId, partition, fetchOffset, maxBytes), endOffset }
   }
 
   /**
@@ -314,15 +351,9 @@ export class LogEngine {
     if (entry === undefined) {
       const tail = new PartitionTail()
       tail.highWatermark = -1
-      const ready = this.#catalog.getPartitionOffsets(topicId, partition).then(offsets => {
-        if (offsets === undefined) {
-          this.#tails.delete(key)
-          return undefined
-        }
-        // Commits that landed while loading already raised highWatermark; keep the larger.
-        tail.highWatermark = Math.max(tail.highWatermark, offsets.highWatermark)
-        tail.logStartOffset = Math.max(tail.logStartOffset, offsets.logStartOffset)
-        return tail
+      const ready = this.#loadTail(topicId, partition, tail).then(loaded => {
+        if (!loaded) this.#tails.delete(key)
+        return loaded ? tail : undefined
       }, error => {
         this.#tails.delete(key)
         throw error
@@ -335,6 +366,30 @@ export class LogEngine {
       throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `partition ${partition} of topic id ${topicId} does not exist`)
     }
     return tail
+  }
+
+  /**
+   * Fills a new tail from the Catalog: offsets, open transactions and aborted ranges. Commits that
+   * land meanwhile already changed the tail; what they did wins over what the Catalog said before them.
+   */
+  async #loadTail (topicId: string, partition: number, tail: PartitionTail): Promise<boolean> {
+    const offsets = await this.#catalog.getPartitionOffsets(topicId, partition)
+    if (offsets === undefined) return false
+    const [producers, aborted] = await Promise.all([
+      this.#catalog.listPartitionProducers(topicId, partition),
+      this.#catalog.listAbortedTransactions(topicId, partition, offsets.logStartOffset)
+    ])
+    const isTouched = tail.highWatermark > offsets.highWatermark
+    tail.highWatermark = Math.max(tail.highWatermark, offsets.highWatermark)
+    tail.logStartOffset = Math.max(tail.logStartOffset, offsets.logStartOffset)
+    for (const producer of producers) {
+      if (producer.currentTxnFirstOffset < 0 || tail.openTransactions.has(producer.producerId)) continue
+      // A marker committed during the load may have closed it since; only an untouched tail can tell.
+      if (!isTouched) tail.openTransactions.set(producer.producerId, producer.currentTxnFirstOffset)
+    }
+    const known = new Set(tail.aborted.map(entry => entry.lastOffset))
+    tail.aborted = [...aborted.filter(entry => !known.has(entry.lastOffset)), ...tail.aborted].sort((a, b) => a.lastOffset - b.lastOffset)
+    return true
   }
 
   #onCommitted (batches: CommittedBatch[]): void {
@@ -350,6 +405,14 @@ export class LogEngine {
       if (entry === undefined) continue
       const lastOffset = result.baseOffset + offsetCount - 1
       entry.tail.highWatermark = Math.max(entry.tail.highWatermark, lastOffset + 1)
+      const { producerId, isTransactional, isControl, controlType } = batch.append
+      if (isControl) {
+        const firstOffset = entry.tail.openTransactions.get(producerId)
+        entry.tail.openTransactions.delete(producerId)
+        if (controlType === 'abort' && firstOffset !== undefined) entry.tail.aborted.push({ producerId, firstOffset, lastOffset })
+      } else if (isTransactional && !entry.tail.openTransactions.has(producerId)) {
+        entry.tail.openTransactions.set(producerId, result.baseOffset)
+      }
       // The bytes are on disk already; from now on the in-memory copy carries its real offsets.
       patchBaseOffsets(batch.bytes, result.baseOffset)
       if (entry.tail.highWatermark === lastOffset + 1) {

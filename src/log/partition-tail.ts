@@ -1,6 +1,9 @@
 // What a node keeps in memory per partition: its offsets and the recently committed batches
 // (already patched with their offsets), so that consumers keeping up with producers are served
 // from memory. Bytes are bounded globally by TailCache; older data is read from the ObjectStore.
+// It also tracks the partition's transactions: the first offset of each producer's open one (the
+// last stable offset is the least of them) and the aborted ranges read_committed fetches return.
+import type { AbortedTransaction } from '../storage/catalog.ts'
 
 export interface CachedBatch {
   baseOffset: number
@@ -12,9 +15,25 @@ export interface CachedBatch {
 export class PartitionTail {
   highWatermark = 0
   logStartOffset = 0
+  /** First offset of each producer's open transaction, by producer id. */
+  readonly openTransactions = new Map<number, number>()
+  /** Aborted transactions by marker offset (lastOffset). */
+  aborted: AbortedTransaction[] = []
   /** Cached batches in offset order; entries before `#head` are evicted. */
   #batches: CachedBatch[] = []
   #head = 0
+
+  /** The offset below which every transaction is decided: the first open transaction's first offset, or the high watermark. */
+  get lastStableOffset (): number {
+    let stable = this.highWatermark
+    for (const firstOffset of this.openTransactions.values()) stable = Math.min(stable, firstOffset)
+    return stable
+  }
+
+  /** Aborted transactions a read_committed fetch of [fetchOffset, upToOffset) must be told about. */
+  abortedBetween (fetchOffset: number, upToOffset: number): AbortedTransaction[] {
+    return this.aborted.filter(entry => entry.lastOffset >= fetchOffset && entry.firstOffset < upToOffset)
+  }
 
   get firstCachedOffset (): number | undefined {
     return this.#batches[this.#head]?.baseOffset
@@ -70,9 +89,10 @@ export class PartitionTail {
     return found
   }
 
-  /** Forgets cached batches below the log start offset (DeleteRecords, retention). */
+  /** Forgets cached batches and aborted ranges below the log start offset (DeleteRecords, retention). */
   trimBefore (offset: number): void {
     while (this.#head < this.#batches.length && this.#batches[this.#head]!.lastOffset < offset) this.#head++
+    if (this.aborted.length > 0 && this.aborted[0]!.lastOffset < offset) this.aborted = this.aborted.filter(entry => entry.lastOffset >= offset)
   }
 }
 

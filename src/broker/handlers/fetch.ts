@@ -1,8 +1,9 @@
 // Fetch (key 1), v4-17. Reads each partition from its fetch offset (the in-memory tail or the
 // ObjectStore), waits up to maxWaitMs for minBytes (woken by commits), honours maxBytes and
 // partitionMaxBytes (always at least one batch, KIP-74), and keeps fetch sessions (KIP-227).
-// Records go out as the stored buffers with baseOffset patched. Gaps: no transactions yet, so
-// lastStableOffset = highWatermark and abortedTransactions is empty.
+// Records go out as the stored buffers with baseOffset patched. With isolation_level
+// read_committed (1) a partition is read only up to its last stable offset and comes with the
+// aborted transactions of the range, which the client uses to drop aborted records.
 import {
   FetchApi, type FetchRequest, type FetchResponse as FetchResponseOf, type FetchableTopicResponse as FetchableTopicResponseOf,
   type PartitionData as PartitionDataOf
@@ -91,7 +92,7 @@ async function readPartitions (entries: SessionPartition[], maxBytes: number, co
     }
   }
   const outcomes = await services.log.readMany(readable.map(({ entry }) => ({
-    topicId: entry.topicId, partition: entry.partition, fetchOffset: entry.fetchOffset, maxBytes: entry.maxBytes
+    topicId: entry.topicId, partition: entry.partition, fetchOffset: entry.fetchOffset, maxBytes: entry.maxBytes, isReadCommitted
   })), maxBytes)
   let totalBytes = 0
   for (const [index, { entry, data }] of readable.entries()) {
@@ -102,14 +103,17 @@ async function readPartitions (entries: SessionPartition[], maxBytes: number, co
       const offsets = await services.log.offsets(entry.topicId, entry.partition).catch(() => undefined)
       if (offsets !== undefined) {
         data.highWatermark = offsets.highWatermark
-        data.lastStableOffset = offsets.highWatermark
+        data.lastStableOffset = offsets.lastStableOffset
         data.logStartOffset = offsets.logStartOffset
       }
       continue
     }
     data.highWatermark = outcome.highWatermark
-    data.lastStableOffset = outcome.highWatermark
+    data.lastStableOffset = outcome.lastStableOffset
     data.logStartOffset = outcome.logStartOffset
+    if (outcome.abortedTransactions !== undefined) {
+      data.abortedTransactions = outcome.abortedTransactions.map(({ producerId, firstOffset }) => ({ producerId, firstOffset }))
+    }
     data.records = outcome.chunks
     totalBytes += outcome.bytes
   }

@@ -27,6 +27,12 @@ import { offsetDeleteHandler } from './offset-delete.ts'
 import { listGroupsHandler } from './list-groups.ts'
 import { describeGroupsHandler } from './describe-groups.ts'
 import { deleteGroupsHandler } from './delete-groups.ts'
+import { addPartitionsToTxnHandler } from './add-partitions-to-txn.ts'
+import { addOffsetsToTxnHandler } from './add-offsets-to-txn.ts'
+import { txnOffsetCommitHandler } from './txn-offset-commit.ts'
+import { endTxnHandler } from './end-txn.ts'
+import { describeTransactionsHandler } from './describe-transactions.ts'
+import { listTransactionsHandler } from './list-transactions.ts'
 
 export const handlers: readonly AnyHandler[] = [
   produceHandler,
@@ -55,5 +61,11 @@ export const handlers: readonly AnyHandler[] = [
   offsetDeleteHandler,
   listGroupsHandler,
   describeGroupsHandler,
-  deleteGroupsHandler
+  deleteGroupsHandler,
+  addPartitionsToTxnHandler,
+  addOffsetsToTxnHandler,
+  txnOffsetCommitHandler,
+  endTxnHandler,
+  describeTransactionsHandler,
+  listTransactionsHandler
 ]

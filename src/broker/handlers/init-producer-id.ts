@@ -10,12 +10,12 @@
 // and epoch only for transactional ids: bumping keeps one id per producer, and in-flight batches
 // of the old epoch are refused with INVALID_PRODUCER_EPOCH instead of being taken as another
 // producer's.
-// Gaps: transactions come later. A transactional id is answered with UNSUPPORTED_VERSION, which
-// clients report at once as "not supported" (COORDINATOR_NOT_AVAILABLE would have them retry
-// forever; TRANSACTIONAL_ID_AUTHORIZATION_FAILED would blame permissions).
+// With a transactional id the transaction coordinator answers: the id's producer id at a raised
+// epoch, fencing older instances (and aborting a transaction they left open).
 import { InitProducerIdApi, type InitProducerIdResponse } from '../../protocol/messages/init-producer-id.ts'
 import { ErrorCode } from '../../protocol/error-codes.ts'
 import { defineHandler } from '../handler.ts'
+import { transactionErrorFor } from '../transaction-errors.ts'
 
 function refusal (errorCode: number): InitProducerIdResponse {
   return { throttleTimeMs: 0, errorCode, producerId: -1, producerEpoch: -1 }
@@ -25,16 +25,21 @@ export const initProducerIdHandler = defineHandler({
   api: InitProducerIdApi,
   versions: { min: 0, max: 5 },
   async handle (request, { services, clusterId, apiVersion, logger, clientId }) {
-    if (request.transactionalId !== null) {
-      logger.warn({ transactionalId: request.transactionalId, clientId }, 'InitProducerId with a transactional id: transactions are not supported yet')
-      return refusal(ErrorCode.UNSUPPORTED_VERSION)
-    }
     const { catalog, clock } = services
     const hasProducerId = apiVersion >= 3 && request.producerId !== -1
     const hasEpoch = apiVersion >= 3 && request.producerEpoch !== -1
     if (hasProducerId !== hasEpoch) {
       // Kafka refuses an id without an epoch and an epoch without an id alike.
       return refusal(ErrorCode.INVALID_REQUEST)
+    }
+    if (request.transactionalId !== null && request.transactionalId !== '') {
+      const expected = hasProducerId ? { producerId: request.producerId, producerEpoch: request.producerEpoch } : undefined
+      const result = await services.transactions.initProducerId(clusterId, request.transactionalId, request.transactionTimeoutMs, expected)
+      if (!('producerId' in result)) {
+        logger.info({ transactionalId: request.transactionalId, errorCode: result.errorCode, clientId }, 'InitProducerId refused')
+        return refusal(transactionErrorFor(result.errorCode, apiVersion, 4))
+      }
+      return { throttleTimeMs: 0, errorCode: 0, producerId: result.producerId, producerEpoch: result.producerEpoch }
     }
     if (hasProducerId) {
       const bump = await catalog.bumpProducerEpoch(clusterId, request.producerId, request.producerEpoch, clock.nowMs())

@@ -1,7 +1,7 @@
 // ListOffsets (key 2), v1-10: earliest (-2), latest (-1), max timestamp (-3, v7+), earliest local
 // (-4, v8+) and earliest pending upload (-5, v9+; nothing is pending here, so the log start), and
-// by timestamp (the first record at or after it). read_committed reads the last stable offset,
-// which equals the high watermark until transactions arrive.
+// by timestamp (the first record at or after it). Latest under read_committed (isolation level 1)
+// is the last stable offset, below every open transaction.
 import { ListOffsetsApi, type ListOffsetsPartitionResponse } from '../../protocol/messages/list-offsets.ts'
 import { ErrorCode } from '../../protocol/error-codes.ts'
 import { KafkaError } from '../../common/errors.ts'
@@ -14,7 +14,9 @@ const MAX_TIMESTAMP = -3
 const EARLIEST_LOCAL = -4
 const EARLIEST_PENDING_UPLOAD = -5
 
-async function listOffset (topic: TopicRecord | undefined, partitionIndex: number, timestamp: number, context: RequestContext): Promise<ListOffsetsPartitionResponse> {
+async function listOffset (
+  topic: TopicRecord | undefined, partitionIndex: number, timestamp: number, isReadCommitted: boolean, context: RequestContext
+): Promise<ListOffsetsPartitionResponse> {
   const answer = (errorCode: number, offset = -1, found = -1): ListOffsetsPartitionResponse =>
     ({ partitionIndex, errorCode, oldStyleOffsets: [], timestamp: found, offset, leaderEpoch: errorCode === 0 ? 0 : -1 })
   if (topic === undefined || partitionIndex < 0 || partitionIndex >= topic.partitionCount) {
@@ -24,7 +26,7 @@ async function listOffset (topic: TopicRecord | undefined, partitionIndex: numbe
   try {
     const offsets = await log.offsets(topic.topicId, partitionIndex)
     switch (timestamp) {
-      case LATEST: return answer(0, offsets.highWatermark)
+      case LATEST: return answer(0, isReadCommitted ? offsets.lastStableOffset : offsets.highWatermark)
       case EARLIEST:
       case EARLIEST_LOCAL:
       case EARLIEST_PENDING_UPLOAD: return answer(0, offsets.logStartOffset)
@@ -52,7 +54,7 @@ export const listOffsetsHandler = defineHandler({
     const topics = await Promise.all(request.topics.map(async topicRequest => {
       const topic = services.topics.get(clusterId, topicRequest.name)
       const partitions = await Promise.all(topicRequest.partitions.map(partition =>
-        listOffset(topic, partition.partitionIndex, partition.timestamp, context)))
+        listOffset(topic, partition.partitionIndex, partition.timestamp, request.isolationLevel === 1, context)))
       return { name: topicRequest.name, partitions }
     }))
     return { throttleTimeMs: 0, topics }

@@ -198,8 +198,22 @@ export class GroupOffsets {
     })
   }
 
+  /**
+   * TxnOffsetCommit's checks against the group, run inside the transaction coordinator's own
+   * ordering: a group without members is created if need be; a member's id and generation are
+   * checked as OffsetCommit checks them when the client sends them (v3+); without them (generation
+   * -1, no member id) the commit is taken whatever the group's state, as Kafka takes it.
+   */
+  async validateTransactionalCommit (context: GroupRequestContext,
+    fields: { groupId: string, memberId: string, groupInstanceId: string | null, generationId: number }): Promise<number> {
+    return await this.#queues.run(this.#key(context.clusterId, fields.groupId), () =>
+      this.#validateCommit(context, { ...fields, generationIdOrMemberEpoch: fields.generationId }, true))
+  }
+
   /** Kafka's checks of a commit against the group: an error code, or 0 to commit. */
-  async #validateCommit (context: GroupRequestContext, request: OffsetCommitRequest): Promise<number> {
+  async #validateCommit (context: GroupRequestContext,
+    request: Pick<OffsetCommitRequest, 'groupId' | 'memberId' | 'groupInstanceId' | 'generationIdOrMemberEpoch'>,
+    isTransactional = false): Promise<number> {
     const { memberId, groupInstanceId } = request
     const generationId = request.generationIdOrMemberEpoch
     let group
@@ -218,6 +232,8 @@ export class GroupOffsets {
       const memberError = group.validateMember(memberId, groupInstanceId)
       if (memberError !== 0) return memberError
       if (generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION
+    } else if (isTransactional) {
+      return 0
     } else if (!group.is('Empty')) {
       return ErrorCode.UNKNOWN_MEMBER_ID
     }

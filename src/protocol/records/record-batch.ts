@@ -160,15 +160,17 @@ export function patchBaseOffsets (bytes: Buffer, baseOffset: number): number {
 /**
  * From batches stored back to back, the first starting at `baseOffset`, keeps those holding
  * offsets at or after `fetchOffset`, up to `maxBytes` (the first kept batch whatever its size when
- * `isFirst`, so a consumer always progresses). `isCut` tells that maxBytes stopped it.
+ * `isFirst`, so a consumer always progresses), and none starting at or after `endOffset` (a
+ * read_committed read stops at the last stable offset). `isCut` tells that either limit stopped it.
  */
 export function sliceBatches (
-  bytes: Buffer, baseOffset: number, fetchOffset: number, maxBytes: number, isFirst: boolean
+  bytes: Buffer, baseOffset: number, fetchOffset: number, maxBytes: number, isFirst: boolean, endOffset = Infinity
 ): { bytes: Buffer, isCut: boolean } {
   let position = 0
   let nextOffset = baseOffset
   let start = -1
   while (position + BATCH_HEADER_SIZE <= bytes.length) {
+    if (nextOffset >= endOffset) return { bytes: start === -1 ? bytes.subarray(0, 0) : bytes.subarray(start, position), isCut: true }
     const size = bytes.readInt32BE(position + Offsets.batchLength) + BATCH_LENGTH_PREFIX
     const lastOffset = nextOffset + bytes.readInt32BE(position + Offsets.lastOffsetDelta)
     if (start === -1 && lastOffset >= fetchOffset) start = position

@@ -1,0 +1,18 @@
+// AddOffsetsToTxn (key 25), v0-4: a transactional producer adds a consumer group to its ongoing
+// transaction, so that TxnOffsetCommit may commit the group's offsets with it.
+import { AddOffsetsToTxnApi } from '../../protocol/messages/add-offsets-to-txn.ts'
+import { ErrorCode } from '../../protocol/error-codes.ts'
+import { defineHandler } from '../handler.ts'
+import { transactionErrorFor } from '../transaction-errors.ts'
+
+export const addOffsetsToTxnHandler = defineHandler({
+  api: AddOffsetsToTxnApi,
+  versions: { min: 0, max: 4 },
+  async handle (request, { services, clusterId, apiVersion }) {
+    if (request.groupId === '') return { throttleTimeMs: 0, errorCode: ErrorCode.INVALID_GROUP_ID }
+    const errorCode = await services.transactions.addOffsets({
+      clusterId, transactionalId: request.transactionalId, producerId: request.producerId, producerEpoch: request.producerEpoch
+    }, request.groupId)
+    return { throttleTimeMs: 0, errorCode: transactionErrorFor(errorCode, apiVersion, 2) }
+  }
+})
