@@ -1,3 +1,4 @@
+/* eslint-disable no-template-curly-in-string -- IAM policy variables are written ${key} inside plain strings */
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { clusterArn, topicArn } from './arn.ts'

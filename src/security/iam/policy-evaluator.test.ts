@@ -1,3 +1,4 @@
+/* eslint-disable no-template-curly-in-string -- IAM policy variables are written ${key} inside plain strings */
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { clusterArn, groupArn, topicArn, transactionalIdArn } from './arn.ts'
@@ -134,10 +135,12 @@ test('NotAction allows every action but the listed ones; NotResource every resou
 })
 
 test('actions match case-insensitively with * and ?; *Topic stops short of *TopicDynamicConfiguration', () => {
-  const set = policies(['p', { Statement: [
-    { Effect: 'Allow', Action: 'KAFKA-CLUSTER:*topic', Resource: '*' },
-    { Effect: 'Allow', Action: 'kafka-cluster:?riteData', Resource: '*' }
-  ] }])
+  const set = policies(['p', {
+    Statement: [
+      { Effect: 'Allow', Action: 'KAFKA-CLUSTER:*topic', Resource: '*' },
+      { Effect: 'Allow', Action: 'kafka-cluster:?riteData', Resource: '*' }
+    ]
+  }])
   const topic = topicArn(cluster, 't')
   for (const action of ['CreateTopic', 'DescribeTopic', 'AlterTopic', 'DeleteTopic']) assert.ok(isAllowed(set, `kafka-cluster:${action}`, topic), action)
   assert.equal(isAllowed(set, 'kafka-cluster:DescribeTopicDynamicConfiguration', topic), false)
@@ -149,10 +152,12 @@ test('actions match case-insensitively with * and ?; *Topic stops short of *Topi
 })
 
 test('resource ARNs match per component: * in region/account stays there, * in the resource part spans /', () => {
-  const set = policies(['p', { Statement: [
-    { Effect: 'Allow', Action: 'kafka-cluster:ReadData', Resource: 'arn:aws:kafka:*:123456789:topic/serverless-kafka/*' },
-    { Effect: 'Allow', Action: 'kafka-cluster:WriteData', Resource: 'arn:aws:kafka:us-east-?:123456789:topic/serverless-kafka/*/*_test' }
-  ] }])
+  const set = policies(['p', {
+    Statement: [
+      { Effect: 'Allow', Action: 'kafka-cluster:ReadData', Resource: 'arn:aws:kafka:*:123456789:topic/serverless-kafka/*' },
+      { Effect: 'Allow', Action: 'kafka-cluster:WriteData', Resource: 'arn:aws:kafka:us-east-?:123456789:topic/serverless-kafka/*/*_test' }
+    ]
+  }])
   assert.ok(isAllowed(set, 'kafka-cluster:ReadData', topicArn({ ...cluster, region: 'ap-south-1' }, 'x')))
   assert.ok(isAllowed(set, 'kafka-cluster:WriteData', topicArn({ ...cluster, region: 'us-east-2' }, 'orders_test')))
   assert.equal(isAllowed(set, 'kafka-cluster:WriteData', topicArn(cluster, 'orders_prod')), false)
@@ -166,10 +171,12 @@ test('resource ARNs match per component: * in region/account stays there, * in t
 })
 
 test('group ids holding * ? / and : are matched as plain text on the request side', () => {
-  const set = policies(['p', { Statement: [
-    { Effect: 'Allow', Action: 'kafka-cluster:AlterGroup', Resource: 'arn:aws:kafka:us-east-1:123456789:group/serverless-kafka/*/team-?/*' },
-    { Effect: 'Allow', Action: 'kafka-cluster:DescribeGroup', Resource: 'arn:aws:kafka:us-east-1:123456789:group/serverless-kafka/*/exact' }
-  ] }])
+  const set = policies(['p', {
+    Statement: [
+      { Effect: 'Allow', Action: 'kafka-cluster:AlterGroup', Resource: 'arn:aws:kafka:us-east-1:123456789:group/serverless-kafka/*/team-?/*' },
+      { Effect: 'Allow', Action: 'kafka-cluster:DescribeGroup', Resource: 'arn:aws:kafka:us-east-1:123456789:group/serverless-kafka/*/exact' }
+    ]
+  }])
   assert.ok(isAllowed(set, 'kafka-cluster:AlterGroup', groupArn(cluster, 'team-a/consumers')))
   assert.ok(isAllowed(set, 'kafka-cluster:AlterGroup', groupArn(cluster, 'team-*/x:y')))
   assert.equal(isAllowed(set, 'kafka-cluster:AlterGroup', groupArn(cluster, 'team-ab/consumers')), false)
