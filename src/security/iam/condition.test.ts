@@ -167,4 +167,5 @@ test('aws:ResourceTag/<key> is seen on the cluster resource only', () => {
   assert.equal(holds(condition, context, { resourceType: 'topic' }), false, 'topics carry no resource tags in MSK')
   assert.equal(holds(condition, { resourceTags: { env: 'prod' } }, { resource: clusterArn(cluster), resourceType: 'cluster' }), false)
   assert.ok(holds({ StringEquals: { 'aws:ResourceTag/ENV': 'dev' } }, context, { resource: clusterArn(cluster), resourceType: 'cluster' }), 'tag keys are case-insensitive')
+  assert.throws(() => new RequestContext({ extra: { 'aws:ResourceTag/env': 'dev' } }), /give resource tags as resourceTags/)
 })

@@ -16,27 +16,32 @@ export interface KafkaCheckTarget {
   context?: RequestContext
 }
 
-export interface KafkaCheckResult {
-  isAllowed: boolean
+/** The outcome of one check; `reason` is rendered only when read (denials are logged, allows rarely). */
+export class KafkaCheckResult {
+  readonly isAllowed: boolean
   /** ErrorCode.NONE when allowed, else the check's error code. */
-  errorCode: number
-  /** One line: which statement allowed or denied, or that none allows (see explainDecision). */
-  reason: string
+  readonly errorCode: number
   /** undefined for internal APIs, which no policy can grant. */
-  decision: Decision | undefined
+  readonly decision: Decision | undefined
+  readonly #resource: string
+
+  constructor (errorCode: number, decision: Decision | undefined, resource: string) {
+    this.isAllowed = decision?.isAllowed === true
+    this.errorCode = this.isAllowed ? ErrorCode.NONE : errorCode
+    this.decision = decision
+    this.#resource = resource
+  }
+
+  /** One line: which statement allowed or denied, or that none allows (see explainDecision). */
+  get reason (): string {
+    if (this.decision === undefined) return `internal cluster operations on ${this.#resource} are not granted to IAM principals`
+    return explainDecision(this.decision)
+  }
 }
 
 export function authorizeKafkaCheck (policies: PolicySet, check: KafkaApiCheck, target: KafkaCheckTarget): KafkaCheckResult {
   const resource = kafkaResourceArn(target.cluster, check.resourceType, target.resourceName)
-  if (check.action === undefined) {
-    return { isAllowed: false, errorCode: check.errorCode, reason: `internal cluster operations on ${resource} are not granted to IAM principals`, decision: undefined }
-  }
-  const request = { action: check.action, resource, resourceType: check.resourceType, ...(target.context === undefined ? {} : { context: target.context }) }
-  const decision = authorizeKafkaAction(policies, request)
-  return {
-    isAllowed: decision.isAllowed,
-    errorCode: decision.isAllowed ? ErrorCode.NONE : check.errorCode,
-    reason: explainDecision(decision),
-    decision
-  }
+  if (check.action === undefined) return new KafkaCheckResult(check.errorCode, undefined, resource)
+  const decision = authorizeKafkaAction(policies, { action: check.action, resource, resourceType: check.resourceType, context: target.context })
+  return new KafkaCheckResult(check.errorCode, decision, resource)
 }
