@@ -32,9 +32,11 @@ export class BrokerServer {
       this.#server = net.createServer(accept)
     } else {
       const server = tls.createServer(tlsOptions, accept)
-      // Failed or timed-out handshakes: the socket is already destroyed; a client's mistake, not ours.
+      // A failed or timed-out handshake (a client's problem, so debug level). With a listener on this
+      // event Node leaves the socket open, even after handshakeTimeout: it must be destroyed here.
       server.on('tlsClientError', (error, socket) => {
         this.#logger.debug({ err: error, client: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}` }, 'TLS handshake failed')
+        socket.destroy()
       })
       this.#server = server
     }

@@ -2,10 +2,10 @@
 // use to reach the node, serverAuth only, valid one year. Kept in <data-dir>/tls/ and reused until
 // its names change, its CA changes or it is within 30 days of expiry; then it is issued again.
 import { existsSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
+import { mkdir, readFile } from 'node:fs/promises'
 import { X509Certificate as NodeX509Certificate, createPrivateKey } from 'node:crypto'
 import { ServiceError } from '../../common/errors.ts'
-import { writeFileAtomic } from './atomic-file.ts'
+import { restrictDirectory, writeFileAtomic } from './atomic-file.ts'
 import { BACKDATE_MS, type CertificateAuthority } from './certificate-authority.ts'
 import { tlsNameProblem } from './tls-names.ts'
 import { CERTIFICATE_FILE_MODE, KEY_FILE_MODE, tlsFiles } from './tls-files.ts'
@@ -83,6 +83,8 @@ export async function loadOrIssueNodeCertificate (
     issuedBecause = reason
   }
   const certificate = await issueNodeCertificate(ca, names[0]!, wanted, now)
+  await mkdir(files.dir, { recursive: true })
+  await restrictDirectory(files.dir)
   await writeFileAtomic(files.nodeKey, certificate.keyPem, KEY_FILE_MODE)
   await writeFileAtomic(files.nodeCertificate, certificate.certificatePem, CERTIFICATE_FILE_MODE)
   return { certificate, issuedBecause }
