@@ -42,7 +42,7 @@ const cfg = {
   nodeWindow: num('BENCH_NODE_WINDOW', 8),
   nodeRateFrameBytes: num('BENCH_NODE_RATE_FRAME_KB', 128) * 1024,
   targets: (env.BENCH_TARGETS ?? 'node,mock,skiff').split(',').map((s) => s.trim()).filter(Boolean),
-  skiffCmd: env.SKIFF_CMD ?? 'node --import tsx src/cli/main.ts up --data-dir {dataDir} --port {port} --host 127.0.0.1',
+  skiffCmd: env.SKIFF_CMD ?? 'node --import tsx src/cli/main.ts up --data-dir {dataDir} --port {port} --host 127.0.0.1 --no-tls',
   skiffStartTimeoutS: num('SKIFF_START_TIMEOUT_SECONDS', 60),
   loadgenX: (env.BENCH_LOADGEN_X ?? '').split(/\s+/).filter(Boolean),
   outDir: env.BENCH_OUT_DIR ?? path.join(benchDir, 'out'),

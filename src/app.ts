@@ -12,7 +12,7 @@ import { FetchSessionCache } from './broker/fetch-session-cache.ts'
 import { Dispatcher } from './broker/dispatcher.ts'
 import { BrokerServer } from './broker/server.ts'
 import { handlers } from './broker/handlers/index.ts'
-import type { BrokerEndpoint, BrokerServices } from './broker/handler.ts'
+import type { BrokerServices, ListenerName } from './broker/handler.ts'
 import type { Catalog } from './storage/catalog.ts'
 import type { ObjectStore } from './storage/object-store.ts'
 import { RetentionJob } from './log/retention.ts'
@@ -20,10 +20,17 @@ import { GroupCoordinator } from './coordinators/group/group-coordinator.ts'
 import { TransactionCoordinator } from './coordinators/transaction/transaction-coordinator.ts'
 import { GroupOffsets } from './coordinators/group/group-offsets.ts'
 import { systemScheduler } from './coordinators/group/scheduler.ts'
+import { loadTlsMaterial, type TlsMaterial } from './security/tls/tls-material.ts'
+import { tlsServerOptions } from './security/tls/server-options.ts'
 
 export interface RunningNode {
   config: SkiffConfig
+  /** The port registered for this node: the plaintext listener's, or the TLS one's when plaintext is off. */
   port: number
+  /** The bound port of each listener that runs. */
+  ports: Partial<Record<ListenerName, number>>
+  /** What the TLS listener serves; `caPem` is the certificate clients trust (ssl.ca.location). */
+  tls: TlsMaterial | undefined
   nodeId: number
   catalog: Catalog
   objectStore: ObjectStore
@@ -38,12 +45,43 @@ export interface StartOptions {
 }
 
 const NODE_LEASE_MS = 30_000
+/** How often a long-running node checks whether its generated certificate is due for re-issue. */
+const CERTIFICATE_CHECK_MS = 12 * 60 * 60 * 1000
+
+/** The names a generated node certificate is valid for: what clients may put in their bootstrap string. */
+function certificateNames (config: SkiffConfig): string[] {
+  const names = [config.advertisedHost, 'localhost', '127.0.0.1', '::1']
+  if (config.host !== '0.0.0.0' && config.host !== '::') names.push(config.host)
+  return [...names, ...config.tls.extraNames]
+}
+
+async function loadNodeTls (config: SkiffConfig, now: Date): Promise<TlsMaterial> {
+  const given = config.tls.certFile !== ''
+  return await loadTlsMaterial({
+    dataDir: config.dataDir,
+    names: certificateNames(config),
+    certFile: given ? config.tls.certFile : undefined,
+    keyFile: given ? config.tls.keyFile : undefined,
+    caFile: config.tls.caFile !== '' ? config.tls.caFile : undefined,
+    now
+  })
+}
 
 export async function startNode (config: SkiffConfig, options: StartOptions = {}): Promise<RunningNode> {
   const logger = options.logger ?? createLogger(config.logLevel)
   const clock = options.clock ?? systemClock
-  if (config.catalogUrl.startsWith('sqlite:') || config.objectStoreUrl.startsWith('file:')) {
+  if (config.catalogUrl.startsWith('sqlite:') || config.objectStoreUrl.startsWith('file:') || config.tls.enabled) {
     mkdirSync(config.dataDir, { recursive: true })
+  }
+  // Before storage opens: a bad certificate file should stop the node before it touches any data.
+  let tls = config.tls.enabled ? await loadNodeTls(config, new Date(clock.nowMs())) : undefined
+  if (tls !== undefined) {
+    logger.info({
+      source: tls.source,
+      caCreated: tls.caCreated,
+      certificateIssuedBecause: tls.nodeCertificateIssuedBecause,
+      certificateExpires: tls.notAfter.toISOString()
+    }, 'TLS certificate ready')
   }
   const { catalog, objectStore } = await openStorage({ catalogUrl: config.catalogUrl, objectStoreUrl: config.objectStoreUrl })
 
@@ -79,7 +117,9 @@ export async function startNode (config: SkiffConfig, options: StartOptions = {}
   await transactions.start()
 
   const dispatcher = new Dispatcher(handlers)
-  let self: BrokerEndpoint = { nodeId: config.nodeId, host: config.advertisedHost, port: config.port, rack: null }
+  const ports: Partial<Record<ListenerName, number>> = {}
+  const primaryListener: ListenerName = config.plaintext ? 'plaintext' : 'tls'
+  let nodeId = config.nodeId
   const services: BrokerServices = {
     config,
     catalog,
@@ -91,39 +131,64 @@ export async function startNode (config: SkiffConfig, options: StartOptions = {}
     transactions,
     clock,
     logger,
-    brokers: () => [self],
+    brokers: (listener = primaryListener) => [{ nodeId, host: config.advertisedHost, port: ports[listener] ?? ports[primaryListener]!, rack: null }],
     supportedApis: () => dispatcher.supportedApis()
   }
-  const server = new BrokerServer({
+  const serverOptions = {
     dispatcher,
     services,
     clusterId,
     logger,
     maxRequestBytes: config.limits.maxRequestBytes,
     maxInFlightRequests: config.limits.maxInFlightRequests
-  })
-  const port = await server.listen(config.port, config.host)
+  }
+  const servers: BrokerServer[] = []
+  let tlsServer: BrokerServer | undefined
+  if (config.plaintext) {
+    const server = new BrokerServer({ ...serverOptions, listener: 'plaintext' })
+    servers.push(server)
+    ports.plaintext = await server.listen(config.port, config.host)
+  }
+  if (tls !== undefined) {
+    tlsServer = new BrokerServer({ ...serverOptions, listener: 'tls', tls: tlsServerOptions(tls, config.tls.handshakeTimeoutMs) })
+    servers.push(tlsServer)
+    ports.tls = await tlsServer.listen(config.tls.port, config.host)
+  }
+  const port = ports[primaryListener]!
   const register = (nodeId: number): Promise<number> => catalog.registerNode({
     nodeId, host: config.advertisedHost, port, rack: null, leaseExpiresAtMs: clock.nowMs() + NODE_LEASE_MS
   })
   // An embedded node keeps its id across restarts, so clients' cached metadata stays valid.
   const nodeIdFile = config.catalogUrl.startsWith('sqlite:') ? join(config.dataDir, 'node-id') : undefined
   const savedNodeId = nodeIdFile !== undefined && existsSync(nodeIdFile) ? Number(readFileSync(nodeIdFile, 'utf8')) : -1
-  const nodeId = await register(config.nodeId !== -1 ? config.nodeId : savedNodeId)
+  nodeId = await register(config.nodeId !== -1 ? config.nodeId : savedNodeId)
   if (nodeIdFile !== undefined && nodeId !== savedNodeId) writeFileSync(nodeIdFile, `${nodeId}\n`)
-  self = { nodeId, host: config.advertisedHost, port, rack: null }
   const leaseTimer = setInterval(() => {
     register(nodeId).catch(error => logger.warn({ err: error }, 'node lease renewal failed'))
   }, NODE_LEASE_MS / 3)
   leaseTimer.unref()
 
+  // A generated certificate is re-issued before it expires, without a restart: new handshakes get it.
+  const certificateTimer = setInterval(() => {
+    if (tlsServer === undefined || tls?.source !== 'generated') return
+    loadNodeTls(config, new Date(clock.nowMs())).then(renewed => {
+      if (renewed.nodeCertificateIssuedBecause === undefined) return
+      tlsServer.setSecureContext(tlsServerOptions(renewed, config.tls.handshakeTimeoutMs))
+      tls = renewed
+      logger.info({ reason: renewed.nodeCertificateIssuedBecause, certificateExpires: renewed.notAfter.toISOString() }, 'TLS certificate re-issued')
+    }, error => logger.error({ err: error }, 'TLS certificate check failed; the current certificate stays in use'))
+  }, CERTIFICATE_CHECK_MS)
+  certificateTimer.unref()
+
   const retention = new RetentionJob({ catalog, objectStore, log, topics, clock, logger, clusterIds: [clusterId] })
   retention.start()
-  logger.info({ nodeId, port, dataDir: config.dataDir, catalog: config.catalogUrl, objects: config.objectStoreUrl }, 'Skiff node started')
+  logger.info({ nodeId, ports, dataDir: config.dataDir, catalog: config.catalogUrl, objects: config.objectStoreUrl }, 'Skiff node started')
 
   return {
     config,
     port,
+    ports,
+    get tls () { return tls },
     nodeId,
     catalog,
     objectStore,
@@ -131,8 +196,9 @@ export async function startNode (config: SkiffConfig, options: StartOptions = {}
     logger,
     async close () {
       clearInterval(leaseTimer)
+      clearInterval(certificateTimer)
       retention.stop()
-      await server.close()
+      await Promise.all(servers.map(server => server.close()))
       await groups.close()
       transactions.close()
       await log.close()

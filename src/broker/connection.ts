@@ -9,7 +9,7 @@ import { ApiVersionsApi } from '../protocol/messages/api-versions.ts'
 import { ErrorCode } from '../protocol/error-codes.ts'
 import type { Logger } from '../common/logger.ts'
 import type { Dispatcher } from './dispatcher.ts'
-import type { BrokerServices, RequestContext } from './handler.ts'
+import type { BrokerServices, ListenerName, RequestContext } from './handler.ts'
 
 const API_VERSIONS_KEY = 18
 /** apiKey + apiVersion + correlationId: the least a request frame can hold. */
@@ -25,6 +25,8 @@ export interface ConnectionOptions {
   dispatcher: Dispatcher
   services: BrokerServices
   clusterId: string
+  /** The listener that accepted the socket (the socket may be a TLS one; this class does not care). */
+  listener: ListenerName
   logger: Logger
   maxRequestBytes: number
   maxInFlightRequests: number
@@ -149,6 +151,7 @@ export class Connection {
       clientId,
       clusterId: this.#options.clusterId,
       clientAddress: this.#clientAddress,
+      listener: this.#options.listener,
       services: this.#options.services,
       logger: this.#logger
     }

@@ -28,11 +28,17 @@ export interface BrokerServices {
   transactions: TransactionCoordinator
   clock: Clock
   logger: Logger
-  /** The brokers to advertise (all live nodes); this node first. */
-  brokers: () => BrokerEndpoint[]
+  /**
+   * The brokers to advertise (all live nodes); this node first. Their ports are those of `listener`
+   * (the one the client connected on); without it, those of the node's first listener.
+   */
+  brokers: (listener?: ListenerName) => BrokerEndpoint[]
   /** The APIs and versions served, from the handler list. */
   supportedApis: () => SupportedApi[]
 }
+
+/** The Kafka listeners a node can run: plain TCP, and TLS (MSK's 9098). */
+export type ListenerName = 'plaintext' | 'tls'
 
 export interface BrokerEndpoint {
   nodeId: number
@@ -49,6 +55,8 @@ export interface RequestContext {
   clusterId: string
   /** For log lines: the client's address and port. */
   clientAddress: string
+  /** The listener this connection came in on; Metadata advertises that listener's ports. */
+  listener: ListenerName
   services: BrokerServices
   logger: Logger
 }

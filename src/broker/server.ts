@@ -1,19 +1,48 @@
-// The Kafka listener: accepts TCP connections and hands each to a Connection.
+// A Kafka listener: accepts TCP connections, or TLS ones when given TLS options, and hands each
+// socket to a Connection (which never knows whether it is encrypted).
 import net from 'node:net'
+import tls from 'node:tls'
 import type { Logger } from '../common/logger.ts'
 import { Connection, type ConnectionOptions } from './connection.ts'
 
-export class BrokerServer {
-  readonly #server: net.Server
-  readonly #connections = new Set<Connection>()
-  readonly #logger: Logger
+export interface BrokerServerOptions extends Omit<ConnectionOptions, 'logger'> {
+  logger: Logger
+  /** Serve TLS with these options (certificate, versions, ciphers, handshake timeout); plain TCP without. */
+  tls?: tls.TlsOptions
+}
 
-  constructor (options: Omit<ConnectionOptions, 'logger'> & { logger: Logger }) {
+export class BrokerServer {
+  readonly #server: net.Server | tls.Server
+  readonly #connections = new Set<Connection>()
+  /** Every accepted TCP socket, including TLS ones still in their handshake (no Connection yet). */
+  readonly #sockets = new Set<net.Socket>()
+  readonly #logger: Logger
+  readonly #listener: string
+
+  constructor (options: BrokerServerOptions) {
+    const { tls: tlsOptions, ...connectionOptions } = options
     this.#logger = options.logger
-    this.#server = net.createServer(socket => {
-      const connection = new Connection(socket, options)
+    this.#listener = options.listener
+    const accept = (socket: net.Socket): void => {
+      const connection = new Connection(socket, connectionOptions)
       this.#connections.add(connection)
       socket.on('close', () => this.#connections.delete(connection))
+    }
+    if (tlsOptions === undefined) {
+      this.#server = net.createServer(accept)
+    } else {
+      const server = tls.createServer(tlsOptions, accept)
+      // A failed or timed-out handshake (a client's problem, so debug level). With a listener on this
+      // event Node leaves the socket open, even after handshakeTimeout: it must be destroyed here.
+      server.on('tlsClientError', (error, socket) => {
+        this.#logger.debug({ err: error, client: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}` }, 'TLS handshake failed')
+        socket.destroy()
+      })
+      this.#server = server
+    }
+    this.#server.on('connection', (socket: net.Socket) => {
+      this.#sockets.add(socket)
+      socket.on('close', () => this.#sockets.delete(socket))
     })
   }
 
@@ -27,8 +56,14 @@ export class BrokerServer {
     })
     const address = this.#server.address()
     const boundPort = typeof address === 'object' && address !== null ? address.port : port
-    this.#logger.info({ host, port: boundPort }, 'Kafka listener ready')
+    this.#logger.info({ host, port: boundPort, listener: this.#listener }, 'Kafka listener ready')
     return boundPort
+  }
+
+  /** Replaces the certificate (and other TLS options) for new connections; a TLS listener only. */
+  setSecureContext (options: tls.SecureContextOptions): void {
+    if (!(this.#server instanceof tls.Server)) throw new Error(`the ${this.#listener} listener does not serve TLS`)
+    this.#server.setSecureContext(options)
   }
 
   get connectionCount (): number {
@@ -38,6 +73,7 @@ export class BrokerServer {
   async close (): Promise<void> {
     const closed = new Promise<void>(resolve => this.#server.close(() => resolve()))
     for (const connection of this.#connections) connection.close()
+    for (const socket of this.#sockets) socket.destroy()
     await closed
   }
 }

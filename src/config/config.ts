@@ -1,11 +1,29 @@
 // One typed configuration with defaults; flags, environment and an optional JSON file are merged
 // here and nowhere else. Limits default to the MSK Serverless guide's table (DESIGN.md).
+import { tlsNameProblem } from '../security/tls/tls-names.ts'
 
 export interface SkiffConfig {
   nodeId: number
-  /** Interface the Kafka listener binds to. */
+  /** Interface the Kafka listeners bind to. */
   host: string
+  /** Whether the plaintext Kafka listener (no TLS, no SASL) runs. */
+  plaintext: boolean
+  /** Port of the plaintext listener. */
   port: number
+  /** The TLS Kafka listener (MSK's IAM listener is TLS on 9098). */
+  tls: {
+    enabled: boolean
+    port: number
+    /** PEM certificate (chain) and key the operator brings; '' for both: Skiff's own CA issues one. */
+    certFile: string
+    keyFile: string
+    /** PEM of the CA that signed certFile ('' if none given): checked at start, and what clients are told to trust. */
+    caFile: string
+    /** Names added to the generated certificate's SANs besides the advertised host, localhost, 127.0.0.1 and ::1. */
+    extraNames: string[]
+    /** A TLS handshake not finished by then is dropped, so half-open sockets do not pile up. */
+    handshakeTimeoutMs: number
+  }
   /** Host name advertised to clients in Metadata; defaults to `host`. */
   advertisedHost: string
   dataDir: string
@@ -79,7 +97,17 @@ export function defaultConfig (): SkiffConfig {
   return {
     nodeId: -1,
     host: '127.0.0.1',
+    plaintext: true,
     port: 9092,
+    tls: {
+      enabled: true,
+      port: 9098,
+      certFile: '',
+      keyFile: '',
+      caFile: '',
+      extraNames: [],
+      handshakeTimeoutMs: 10_000
+    },
     advertisedHost: '',
     dataDir: '.skiff',
     catalogUrl: '',
@@ -112,7 +140,7 @@ export function defaultConfig (): SkiffConfig {
   }
 }
 
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] }
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] }
 export type SkiffConfigInput = DeepPartial<SkiffConfig>
 
 function merge<T extends object> (base: T, override: DeepPartial<T> | undefined): T {
@@ -121,7 +149,8 @@ function merge<T extends object> (base: T, override: DeepPartial<T> | undefined)
   for (const [key, value] of Object.entries(override)) {
     if (value === undefined) continue
     const current = result[key]
-    result[key] = typeof value === 'object' && value !== null && typeof current === 'object' && current !== null
+    const isRecord = (item: unknown): item is object => typeof item === 'object' && item !== null && !Array.isArray(item)
+    result[key] = isRecord(value) && isRecord(current)
       ? merge(current, value as DeepPartial<object>)
       : value
   }
@@ -133,9 +162,20 @@ function fromEnvironment (env: NodeJS.ProcessEnv): SkiffConfigInput {
     const text = env[name]
     return text === undefined || text === '' ? undefined : Number(text)
   }
+  const list = (name: string): string[] | undefined => {
+    const text = env[name]
+    return text === undefined || text === '' ? undefined : text.split(',').map(item => item.trim()).filter(item => item !== '')
+  }
   return {
     host: env.SKIFF_HOST,
     port: number('SKIFF_PORT'),
+    tls: {
+      port: number('SKIFF_TLS_PORT'),
+      certFile: env.SKIFF_TLS_CERT,
+      keyFile: env.SKIFF_TLS_KEY,
+      caFile: env.SKIFF_TLS_CA,
+      extraNames: list('SKIFF_TLS_NAMES')
+    },
     advertisedHost: env.SKIFF_ADVERTISED_HOST,
     dataDir: env.SKIFF_DATA_DIR,
     catalogUrl: env.SKIFF_CATALOG_URL,
@@ -159,7 +199,21 @@ export function loadConfig (input: SkiffConfigInput = {}, env: NodeJS.ProcessEnv
 
 function validate (config: SkiffConfig): void {
   const problems: string[] = []
-  if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) problems.push(`port ${config.port} is not a TCP port`)
+  const isPort = (port: number): boolean => Number.isInteger(port) && port >= 0 && port <= 65535
+  if (!isPort(config.port)) problems.push(`port ${config.port} is not a TCP port`)
+  if (!config.plaintext && !config.tls.enabled) problems.push('no Kafka listener: both the plaintext and the TLS listener are off')
+  if (config.tls.enabled) {
+    const { tls } = config
+    if (!isPort(tls.port)) problems.push(`tls.port ${tls.port} is not a TCP port`)
+    if (config.plaintext && tls.port !== 0 && tls.port === config.port) problems.push(`the plaintext and TLS listeners both want port ${tls.port}`)
+    if ((tls.certFile === '') !== (tls.keyFile === '')) problems.push('tls.certFile and tls.keyFile (--tls-cert, --tls-key) go together: give both or neither')
+    if (tls.caFile !== '' && tls.certFile === '') problems.push('tls.caFile (--tls-ca) is the CA of a given --tls-cert; without one Skiff uses its own CA')
+    for (const name of tls.extraNames) {
+      const problem = tlsNameProblem(name)
+      if (problem !== undefined) problems.push(`tls.extraNames: ${problem}`)
+    }
+    if (!(tls.handshakeTimeoutMs > 0)) problems.push('tls.handshakeTimeoutMs must be > 0')
+  }
   if (!(config.flush.ms >= 0)) problems.push('flush.ms must be >= 0')
   if (!(config.flush.bytes > 0)) problems.push('flush.bytes must be > 0')
   if (config.limits.maxMessageBytes > config.limits.maxRequestBytes) problems.push('maxMessageBytes exceeds maxRequestBytes')

@@ -45,7 +45,10 @@ export interface SpawnNodeOptions {
 
 export async function spawnNode (t: TestContext, options: SpawnNodeOptions): Promise<SpawnedNode> {
   const { dataDir, port } = options
-  const args = ['up', '--data-dir', dataDir, '--port', String(port), '--host', '127.0.0.1', '--log-level', 'info', ...(options.extraArgs ?? [])]
+  const extraArgs = options.extraArgs ?? []
+  // No TLS listener unless the test asks for one: its default port 9098 would clash between tests.
+  const tlsArgs = extraArgs.some(arg => arg.startsWith('--tls')) ? [] : ['--no-tls']
+  const args = ['up', '--data-dir', dataDir, '--port', String(port), '--host', '127.0.0.1', '--log-level', 'info', ...tlsArgs, ...extraArgs]
   const env = { ...process.env }
   for (const name of Object.keys(env)) if (name.startsWith('SKIFF_')) delete env[name]
   const child = spawn(path.join(repositoryRoot, 'bin/skiff'), args, { cwd: repositoryRoot, env, stdio: ['ignore', 'pipe', 'pipe'] })

@@ -36,9 +36,11 @@ export class LogCapture {
 }
 
 export interface TestNode {
-  /** host:port for clients. */
+  /** host:port for clients (the plaintext listener, or the TLS one when plaintext is off). */
   bootstrap: string
   port: number
+  /** 127.0.0.1:port of the TLS listener, when the test asked for one. */
+  tlsBootstrap: string | undefined
   node: RunningNode
   dataDir: string
   logs: LogCapture
@@ -63,7 +65,9 @@ export function makeTempDir (t: TestContext, prefix = 'skiff-test-'): string {
 export async function startTestNode (t: TestContext, options: StartTestNodeOptions = {}): Promise<TestNode> {
   const dataDir = options.dataDir ?? makeTempDir(t, 'skiff-node-')
   // An empty environment: SKIFF_* variables of the shell running the tests must not leak in.
-  const config = loadConfig({ host: '127.0.0.1', port: 0, logLevel: 'silent', ...options.config, dataDir }, {})
+  // The TLS listener only when a test asks for it (options.config.tls), then on a free port unless given.
+  const tls = options.config?.tls === undefined ? { enabled: false } : { port: 0, ...options.config.tls }
+  const config = loadConfig({ host: '127.0.0.1', port: 0, logLevel: 'silent', ...options.config, tls, dataDir }, {})
   const logs = new LogCapture()
   const logger = pino({ level: options.logLevel ?? 'info', base: { service: 'skiff' } }, logs)
   const node = await startNode(config, { logger })
@@ -73,5 +77,6 @@ export async function startTestNode (t: TestContext, options: StartTestNodeOptio
     await closing
   }
   t.after(close)
-  return { bootstrap: `127.0.0.1:${node.port}`, port: node.port, node, dataDir, logs, close }
+  const tlsBootstrap = node.ports.tls === undefined ? undefined : `127.0.0.1:${node.ports.tls}`
+  return { bootstrap: `127.0.0.1:${node.port}`, port: node.port, tlsBootstrap, node, dataDir, logs, close }
 }

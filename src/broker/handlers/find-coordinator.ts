@@ -10,12 +10,12 @@ const GROUP_KEY_TYPE = 0
 const TRANSACTION_KEY_TYPE = 1
 
 function findCoordinator (key: string, keyType: number, context: RequestContext): Coordinator {
-  const { services, clusterId, logger } = context
+  const { services, clusterId, logger, listener } = context
   if (keyType !== GROUP_KEY_TYPE && keyType !== TRANSACTION_KEY_TYPE) {
     logger.warn({ key, keyType }, 'FindCoordinator for an unsupported key type')
     return { key, nodeId: -1, host: '', port: -1, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `key type ${keyType} is not supported` }
   }
-  const self = services.brokers()[0]
+  const self = services.brokers(listener)[0]
   if (self === undefined || (keyType === GROUP_KEY_TYPE && !services.groups.ownsGroup(clusterId, key))) {
     return { key, nodeId: -1, host: '', port: -1, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: 'no coordinator is available' }
   }

@@ -1,7 +1,8 @@
 // Metadata (key 3), v0-12. Advertises the live nodes as brokers and spreads partition leadership
 // over them by rendezvous hashing (any node serves any partition). Topics are never auto-created
 // (MSK Serverless leaves auto.create.topics.enable off); a name Kafka would refuse answers
-// INVALID_TOPIC_EXCEPTION. Gaps: authorized operations are reported as everything until IAM arrives.
+// INVALID_TOPIC_EXCEPTION. Brokers carry the ports of the listener the client connected on
+// (plaintext or TLS), so a client stays on the security protocol it chose. Gaps: authorized operations are reported as everything until IAM arrives.
 import { MetadataApi, type MetadataResponseTopic } from '../../protocol/messages/metadata.ts'
 import { ErrorCode } from '../../protocol/error-codes.ts'
 import type { TopicRecord } from '../../storage/catalog.ts'
@@ -45,8 +46,8 @@ function missingTopic (name: string | null, topicId: string, errorCode: number):
 export const metadataHandler = defineHandler({
   api: MetadataApi,
   versions: { min: 0, max: 12 },
-  async handle (request, { services, clusterId, apiVersion }) {
-    const brokers = services.brokers()
+  async handle (request, { services, clusterId, apiVersion, listener }) {
+    const brokers = services.brokers(listener)
     const includeOperations = request.includeTopicAuthorizedOperations
     const listAll = request.topics === null || (apiVersion === 0 && request.topics.length === 0)
     const topics: MetadataResponseTopic[] = []

@@ -1,4 +1,5 @@
-// `skiff up`: runs one node with embedded storage (SQLite + segment files) in a data directory.
+// `skiff up`: runs one node with embedded storage (SQLite + segment files) in a data directory,
+// with a plaintext Kafka listener and a TLS one (each can be turned off).
 import type { Command } from 'commander'
 import { loadConfig } from '../../config/config.ts'
 import { startNode } from '../../app.ts'
@@ -7,9 +8,29 @@ interface UpOptions {
   dataDir?: string
   host?: string
   port?: string
+  plaintextPort?: string
+  plaintext: boolean
+  tls: boolean
+  tlsPort?: string
+  tlsCert?: string
+  tlsKey?: string
+  tlsCa?: string
+  tlsName: string[]
   advertisedHost?: string
   logLevel?: string
   flushMs?: string
+}
+
+/** A flag's number, or a clear error naming the flag. */
+function portFlag (flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined
+  const port = Number(text)
+  if (!/^\d+$/.test(text) || port > 65535) throw new Error(`${flag} ${text} is not a TCP port (0-65535)`)
+  return port
+}
+
+function collect (value: string, previous: string[]): string[] {
+  return [...previous, ...value.split(',').map(name => name.trim()).filter(name => name !== '')]
 }
 
 export function registerUpCommand (program: Command): void {
@@ -17,22 +38,49 @@ export function registerUpCommand (program: Command): void {
     .command('up')
     .description('run a Skiff node with embedded storage (SQLite catalog + local segment files)')
     .option('-d, --data-dir <dir>', 'data directory (default .skiff, env SKIFF_DATA_DIR)')
-    .option('--host <host>', 'interface for the Kafka listener (default 127.0.0.1)')
-    .option('-p, --port <port>', 'Kafka listener port (default 9092)')
+    .option('--host <host>', 'interface for the Kafka listeners (default 127.0.0.1)')
+    .option('--plaintext-port <port>', 'plaintext Kafka listener port (default 9092, env SKIFF_PORT)')
+    .option('-p, --port <port>', 'the same as --plaintext-port')
+    .option('--no-plaintext', 'do not run the plaintext listener')
+    .option('--tls-port <port>', 'TLS Kafka listener port (default 9098, as MSK; env SKIFF_TLS_PORT)')
+    .option('--no-tls', 'do not run the TLS listener')
+    .option('--tls-cert <file>', 'PEM certificate (chain) for the TLS listener, instead of one from Skiff\'s own CA (env SKIFF_TLS_CERT)')
+    .option('--tls-key <file>', 'PEM private key of --tls-cert (env SKIFF_TLS_KEY)')
+    .option('--tls-ca <file>', 'PEM certificate of the CA that signed --tls-cert, checked at start (env SKIFF_TLS_CA)')
+    .option('--tls-name <name>', 'extra DNS name or IP for the generated certificate; repeat or comma-separate (env SKIFF_TLS_NAMES)', collect, [])
     .option('--advertised-host <host>', 'host name given to clients in Metadata')
     .option('--log-level <level>', 'trace, debug, info, warn, error')
     .option('--flush-ms <ms>', 'how long a flush waits for more batches (default 0: group commit only)')
     .action(async (options: UpOptions) => {
+      if (options.port !== undefined && options.plaintextPort !== undefined && options.port !== options.plaintextPort) {
+        throw new Error(`--port ${options.port} and --plaintext-port ${options.plaintextPort} disagree; give one`)
+      }
       const config = loadConfig({
         dataDir: options.dataDir,
         host: options.host,
-        port: options.port === undefined ? undefined : Number(options.port),
+        plaintext: options.plaintext,
+        port: portFlag('--plaintext-port', options.plaintextPort ?? options.port),
+        tls: {
+          enabled: options.tls,
+          port: portFlag('--tls-port', options.tlsPort),
+          certFile: options.tlsCert,
+          keyFile: options.tlsKey,
+          caFile: options.tlsCa,
+          extraNames: options.tlsName.length > 0 ? options.tlsName : undefined
+        },
         advertisedHost: options.advertisedHost,
         logLevel: options.logLevel,
         flush: { ms: options.flushMs === undefined ? undefined : Number(options.flushMs) }
       })
       const node = await startNode(config)
-      process.stdout.write(`Skiff is up: bootstrap ${config.advertisedHost}:${node.port} (data in ${config.dataDir})\n`)
+      const listeners = [
+        node.ports.plaintext !== undefined ? `plaintext ${config.advertisedHost}:${node.ports.plaintext}` : undefined,
+        node.ports.tls !== undefined ? `TLS ${config.advertisedHost}:${node.ports.tls}` : undefined
+      ].filter(listener => listener !== undefined)
+      process.stdout.write(`Skiff is up: bootstrap ${listeners.join(', ')} (data in ${config.dataDir})\n`)
+      if (node.tls?.source === 'generated') {
+        process.stdout.write(`TLS clients trust the CA certificate printed by: skiff ca --data-dir ${config.dataDir}\n`)
+      }
       let isStopping = false
       const stop = (signal: string): void => {
         if (isStopping) return
