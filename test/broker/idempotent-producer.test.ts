@@ -86,15 +86,23 @@ test('InitProducerId v3+ with the id and epoch held bumps the epoch, repeats a r
   assert.equal((await initProducerId(client, 5, { producerId: -1, producerEpoch: 2 })).errorCode, ErrorCode.INVALID_REQUEST)
 })
 
-test('InitProducerId with a transactional id is refused with UNSUPPORTED_VERSION until transactions arrive, and logged', async t => {
-  const { bootstrap, logs } = await startTestNode(t)
+test('InitProducerId with a transactional id hands out one producer id per transactional id, raising its epoch each time', async t => {
+  const { bootstrap } = await startTestNode(t)
   const client = await connect(t, bootstrap)
-  for (const version of [0, 3, 5]) {
-    assert.deepEqual(await initProducerId(client, version, { transactionalId: 'txn-1' }), {
-      throttleTimeMs: 0, errorCode: ErrorCode.UNSUPPORTED_VERSION, producerId: -1, producerEpoch: -1
-    })
-  }
-  assert.ok(logs.warnings('transactions are not supported yet').length >= 1)
+  const first = await initProducerId(client, 3, { transactionalId: 'txn-1' })
+  assert.equal(first.errorCode, 0)
+  assert.equal(first.producerEpoch, 0)
+  const again = await initProducerId(client, 5, { transactionalId: 'txn-1' })
+  assert.deepEqual(again, { ...first, producerEpoch: 1 }, 'a new instance fences the old one with a raised epoch')
+  const other = await initProducerId(client, 5, { transactionalId: 'txn-2' })
+  assert.notEqual(other.producerId, first.producerId)
+  const retried = await initProducerId(client, 5, { transactionalId: 'txn-1', producerId: first.producerId, producerEpoch: 0 })
+  assert.deepEqual(retried, again, 'the epoch before the last bump is a retry that lost its answer (KIP-360)')
+  assert.equal((await initProducerId(client, 5, { transactionalId: 'txn-1', producerId: first.producerId, producerEpoch: 1 })).producerEpoch, 2)
+  const fenced = await initProducerId(client, 5, { transactionalId: 'txn-1', producerId: first.producerId, producerEpoch: 0 })
+  assert.equal(fenced.errorCode, ErrorCode.PRODUCER_FENCED, 'an instance holding an epoch two bumps old is fenced')
+  const fencedOld = await initProducerId(client, 3, { transactionalId: 'txn-1', producerId: first.producerId + 100, producerEpoch: 1 })
+  assert.equal(fencedOld.errorCode, ErrorCode.INVALID_PRODUCER_EPOCH, 'before v4 the answer is INVALID_PRODUCER_EPOCH')
 })
 
 test('Produce answers a retried idempotent batch with its first offset and stores it once; gaps and stale epochs are refused', async t => {
