@@ -18,6 +18,7 @@ import type { ObjectStore } from './storage/object-store.ts'
 import { RetentionJob } from './log/retention.ts'
 import { GroupCoordinator } from './coordinators/group/group-coordinator.ts'
 import { GroupOffsets } from './coordinators/group/group-offsets.ts'
+import { ConsumerGroupCoordinator } from './coordinators/consumer-group/consumer-group-coordinator.ts'
 import { systemScheduler } from './coordinators/group/scheduler.ts'
 
 export interface RunningNode {
@@ -71,6 +72,20 @@ export async function startNode (config: SkiffConfig, options: StartOptions = {}
     settings: { ...config.groups, consumerGroupsPerCluster: config.limits.consumerGroupsPerCluster }
   })
   const groupOffsets = new GroupOffsets({ coordinator: groups, catalog, topics, logger: logger.child({ component: 'groups' }) })
+  const consumerGroups = new ConsumerGroupCoordinator({
+    catalog,
+    clock,
+    scheduler: systemScheduler,
+    logger: logger.child({ component: 'consumer-groups' }),
+    topics,
+    classicGroups: groups,
+    settings: {
+      sessionTimeoutMs: config.groups.consumerSessionTimeoutMs,
+      heartbeatIntervalMs: config.groups.consumerHeartbeatIntervalMs,
+      maxSize: config.groups.maxSize,
+      consumerGroupsPerCluster: config.limits.consumerGroupsPerCluster
+    }
+  })
   groups.start()
 
   const dispatcher = new Dispatcher(handlers)
@@ -83,6 +98,7 @@ export async function startNode (config: SkiffConfig, options: StartOptions = {}
     fetchSessions: new FetchSessionCache(),
     groups,
     groupOffsets,
+    consumerGroups,
     clock,
     logger,
     brokers: () => [self],
@@ -127,6 +143,7 @@ export async function startNode (config: SkiffConfig, options: StartOptions = {}
       clearInterval(leaseTimer)
       retention.stop()
       await server.close()
+      await consumerGroups.close()
       await groups.close()
       await log.close()
       await objectStore.close()

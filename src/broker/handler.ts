@@ -11,6 +11,7 @@ import type { FetchSessionCache } from './fetch-session-cache.ts'
 import type { SupportedApi } from './dispatcher.ts'
 import type { GroupCoordinator } from '../coordinators/group/group-coordinator.ts'
 import type { GroupOffsets } from '../coordinators/group/group-offsets.ts'
+import type { ConsumerGroupCoordinator } from '../coordinators/consumer-group/consumer-group-coordinator.ts'
 
 /** Node-wide services handlers use. */
 export interface BrokerServices {
@@ -23,6 +24,8 @@ export interface BrokerServices {
   groups: GroupCoordinator
   /** The groups' committed offsets. */
   groupOffsets: GroupOffsets
+  /** Consumer-protocol (KIP-848) groups this node coordinates. */
+  consumerGroups: ConsumerGroupCoordinator
   clock: Clock
   logger: Logger
   /** The brokers to advertise (all live nodes); this node first. */

@@ -27,6 +27,8 @@ import { offsetDeleteHandler } from './offset-delete.ts'
 import { listGroupsHandler } from './list-groups.ts'
 import { describeGroupsHandler } from './describe-groups.ts'
 import { deleteGroupsHandler } from './delete-groups.ts'
+import { consumerGroupHeartbeatHandler } from './consumer-group-heartbeat.ts'
+import { consumerGroupDescribeHandler } from './consumer-group-describe.ts'
 
 export const handlers: readonly AnyHandler[] = [
   produceHandler,
@@ -55,5 +57,7 @@ export const handlers: readonly AnyHandler[] = [
   offsetDeleteHandler,
   listGroupsHandler,
   describeGroupsHandler,
-  deleteGroupsHandler
+  deleteGroupsHandler,
+  consumerGroupHeartbeatHandler,
+  consumerGroupDescribeHandler
 ]
