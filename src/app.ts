@@ -19,6 +19,7 @@ import { RetentionJob } from './log/retention.ts'
 import { GroupCoordinator } from './coordinators/group/group-coordinator.ts'
 import { TransactionCoordinator } from './coordinators/transaction/transaction-coordinator.ts'
 import { GroupOffsets } from './coordinators/group/group-offsets.ts'
+import { ConsumerGroupCoordinator } from './coordinators/consumer-group/consumer-group-coordinator.ts'
 import { systemScheduler } from './coordinators/group/scheduler.ts'
 import { loadTlsMaterial, type TlsMaterial } from './security/tls/tls-material.ts'
 import { tlsServerOptions } from './security/tls/server-options.ts'
@@ -110,6 +111,20 @@ export async function startNode (config: SkiffConfig, options: StartOptions = {}
     settings: { ...config.groups, consumerGroupsPerCluster: config.limits.consumerGroupsPerCluster }
   })
   const groupOffsets = new GroupOffsets({ coordinator: groups, catalog, topics, logger: logger.child({ component: 'groups' }) })
+  const consumerGroups = new ConsumerGroupCoordinator({
+    catalog,
+    clock,
+    scheduler: systemScheduler,
+    logger: logger.child({ component: 'consumer-groups' }),
+    topics,
+    classicGroups: groups,
+    settings: {
+      sessionTimeoutMs: config.groups.consumerSessionTimeoutMs,
+      heartbeatIntervalMs: config.groups.consumerHeartbeatIntervalMs,
+      maxSize: config.groups.maxSize,
+      consumerGroupsPerCluster: config.limits.consumerGroupsPerCluster
+    }
+  })
   groups.start()
   const transactions = new TransactionCoordinator({
     catalog, markers: log, clock, logger: logger.child({ component: 'transactions' }), settings: config.transactions
@@ -129,6 +144,7 @@ export async function startNode (config: SkiffConfig, options: StartOptions = {}
     groups,
     groupOffsets,
     transactions,
+    consumerGroups,
     clock,
     logger,
     brokers: (listener = primaryListener) => [{ nodeId, host: config.advertisedHost, port: ports[listener] ?? ports[primaryListener]!, rack: null }],
@@ -199,6 +215,7 @@ export async function startNode (config: SkiffConfig, options: StartOptions = {}
       clearInterval(certificateTimer)
       retention.stop()
       await Promise.all(servers.map(server => server.close()))
+      await consumerGroups.close()
       await groups.close()
       transactions.close()
       await log.close()

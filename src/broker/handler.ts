@@ -12,6 +12,7 @@ import type { SupportedApi } from './dispatcher.ts'
 import type { GroupCoordinator } from '../coordinators/group/group-coordinator.ts'
 import type { GroupOffsets } from '../coordinators/group/group-offsets.ts'
 import type { TransactionCoordinator } from '../coordinators/transaction/transaction-coordinator.ts'
+import type { ConsumerGroupCoordinator } from '../coordinators/consumer-group/consumer-group-coordinator.ts'
 
 /** Node-wide services handlers use. */
 export interface BrokerServices {
@@ -26,6 +27,8 @@ export interface BrokerServices {
   groupOffsets: GroupOffsets
   /** Transactions of the transactional ids this node coordinates. */
   transactions: TransactionCoordinator
+  /** Consumer-protocol (KIP-848) groups this node coordinates. */
+  consumerGroups: ConsumerGroupCoordinator
   clock: Clock
   logger: Logger
   /**

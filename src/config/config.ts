@@ -79,6 +79,10 @@ export interface SkiffConfig {
      * offsets are looked for; one found twice in a row is deleted, freeing its place under the limit.
      */
     emptyGroupCheckIntervalMs: number
+    /** group.consumer.session.timeout.ms: a consumer-protocol (KIP-848) member without a heartbeat for this long is removed. */
+    consumerSessionTimeoutMs: number
+    /** group.consumer.heartbeat.interval.ms: how often consumer-protocol members are told to heartbeat. */
+    consumerHeartbeatIntervalMs: number
   }
   /** Transaction coordination, with Kafka's broker settings as defaults. */
   transactions: {
@@ -133,7 +137,9 @@ export function defaultConfig (): SkiffConfig {
       maxSize: 2_147_483_647,
       offsetMetadataMaxBytes: 4096,
       maxMemberMetadataBytes: 1 * MiB,
-      emptyGroupCheckIntervalMs: 600_000
+      emptyGroupCheckIntervalMs: 600_000,
+      consumerSessionTimeoutMs: 45_000,
+      consumerHeartbeatIntervalMs: 5000
     },
     transactions: { maxTimeoutMs: 900_000, abortCheckIntervalMs: 10_000 },
     defaultCluster: { clusterId: 'skiff-default-cluster', name: 'default' }
@@ -226,5 +232,8 @@ function validate (config: SkiffConfig): void {
   }
   if (!(config.groups.initialRebalanceDelayMs >= 0)) problems.push('groups.initialRebalanceDelayMs must be >= 0')
   if (!(config.groups.emptyGroupCheckIntervalMs > 0)) problems.push('groups.emptyGroupCheckIntervalMs must be > 0')
+  if (!(config.groups.consumerHeartbeatIntervalMs > 0 && config.groups.consumerHeartbeatIntervalMs < config.groups.consumerSessionTimeoutMs)) {
+    problems.push('groups.consumerHeartbeatIntervalMs must be > 0 and below groups.consumerSessionTimeoutMs')
+  }
   if (problems.length > 0) throw new Error(`invalid configuration: ${problems.join('; ')}`)
 }

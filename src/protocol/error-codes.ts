@@ -137,7 +137,8 @@ export const ErrorCode = {
   FENCED_STATE_EPOCH: 124,
   INVALID_VOTER_KEY: 125,
   DUPLICATE_VOTER: 126,
-  VOTER_NOT_FOUND: 127
+  VOTER_NOT_FOUND: 127,
+  INVALID_REGULAR_EXPRESSION: 128
 } as const
 
 const retriable = new Set<number>([

@@ -33,6 +33,8 @@ import { txnOffsetCommitHandler } from './txn-offset-commit.ts'
 import { endTxnHandler } from './end-txn.ts'
 import { describeTransactionsHandler } from './describe-transactions.ts'
 import { listTransactionsHandler } from './list-transactions.ts'
+import { consumerGroupHeartbeatHandler } from './consumer-group-heartbeat.ts'
+import { consumerGroupDescribeHandler } from './consumer-group-describe.ts'
 
 export const handlers: readonly AnyHandler[] = [
   produceHandler,
@@ -67,5 +69,7 @@ export const handlers: readonly AnyHandler[] = [
   txnOffsetCommitHandler,
   endTxnHandler,
   describeTransactionsHandler,
-  listTransactionsHandler
+  listTransactionsHandler,
+  consumerGroupHeartbeatHandler,
+  consumerGroupDescribeHandler
 ]

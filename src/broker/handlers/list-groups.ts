@@ -1,6 +1,9 @@
 // ListGroups (key 16), v0-5. The cluster's groups with protocol type, state (v4+, filterable, case
-// insensitive) and type (v5, filterable; every group is "classic" until KIP-848 groups arrive).
+// insensitive) and type (v5, filterable): "classic" groups, and "consumer" groups of the consumer
+// protocol (KIP-848, protocol type "consumer", states Empty/Assigning/Reconciling/Stable).
 // Groups that only commit offsets are listed with an empty protocol type, as Kafka lists them.
+// A consumer-protocol group whose node restarted is listed as classic until a member rejoins
+// (members and the group type live in the coordinator's memory).
 import { ListGroupsApi } from '../../protocol/messages/list-groups.ts'
 import { defineHandler } from '../handler.ts'
 
@@ -10,7 +13,10 @@ export const listGroupsHandler = defineHandler({
   async handle (request, { services, clusterId, apiVersion }) {
     const statesFilter = apiVersion >= 4 ? request.statesFilter : []
     const typesFilter = apiVersion >= 5 ? request.typesFilter : []
-    const groups = await services.groups.listGroups(clusterId, statesFilter, typesFilter)
+    const groups = [
+      ...await services.groups.listGroups(clusterId, statesFilter, typesFilter),
+      ...services.consumerGroups.listGroups(clusterId, statesFilter, typesFilter)
+    ]
     return { throttleTimeMs: 0, errorCode: 0, groups }
   }
 })

@@ -4,7 +4,10 @@
 // the cluster's group limit (GROUP_MAX_SIZE_REACHED beyond), as assign() + commit clients and admin
 // tools do. Per partition: UNKNOWN_TOPIC_OR_PARTITION, OFFSET_METADATA_TOO_LARGE (metadata above
 // offset.metadata.max.bytes, 4096). A group that does not exist answers GROUP_ID_NOT_FOUND from v9,
-// ILLEGAL_GENERATION before. Gaps: retentionTimeMs (v2-4) is ignored; offsets do not expire yet.
+// ILLEGAL_GENERATION before. Members of a consumer-protocol (KIP-848) group commit with v9 and
+// their member epoch: UNKNOWN_MEMBER_ID, STALE_MEMBER_EPOCH for another epoch, UNSUPPORTED_VERSION
+// below v9; epoch -1 commits only while the group has no members. Gaps: retentionTimeMs (v2-4) is
+// ignored; offsets do not expire yet.
 import { OffsetCommitApi } from '../../protocol/messages/offset-commit.ts'
 import { defineHandler } from '../handler.ts'
 import { groupRequestContext } from '../group-context.ts'

@@ -3,7 +3,8 @@
 // a commit, of an unknown topic or of an unknown group answers offset -1 without error, as Kafka
 // does. requireStable (v7+) waits for the group's commits in flight, and a partition with offsets
 // waiting in an ongoing transaction answers UNSTABLE_OFFSET_COMMIT (the client retries) as Kafka
-// does. Gaps: v9's member id and epoch (KIP-848) are not checked.
+// does. v9 carries a member id and epoch: for a consumer-protocol (KIP-848) group they are checked
+// (UNKNOWN_MEMBER_ID, STALE_MEMBER_EPOCH, per group) unless both are absent (admin tools).
 import { OffsetFetchApi, type OffsetFetchResponse } from '../../protocol/messages/offset-fetch.ts'
 import { ErrorCode } from '../../protocol/error-codes.ts'
 import type { FetchedTopic } from '../../coordinators/group/group-offsets.ts'
@@ -31,11 +32,19 @@ export const offsetFetchHandler = defineHandler({
   api: OffsetFetchApi,
   versions: { min: 1, max: 9 },
   async handle (request, context): Promise<OffsetFetchResponse> {
-    const { apiVersion } = context
+    const { services, clusterId, apiVersion } = context
     const requireStable = apiVersion >= 7 && request.requireStable
     if (apiVersion >= 8) {
       const groups = []
       for (const group of request.groups) {
+        const memberError = apiVersion >= 9
+          ? services.consumerGroups.validateOffsetFetch(clusterId, group.groupId, group.memberId, group.memberEpoch)
+          : undefined
+        if (memberError !== undefined && memberError !== 0) {
+          context.logger.info({ group: group.groupId, memberId: group.memberId, memberEpoch: group.memberEpoch, errorCode: memberError }, 'OffsetFetch refused')
+          groups.push({ groupId: group.groupId, topics: [], errorCode: memberError })
+          continue
+        }
         const topics = await fetchGroup(context, group.groupId, group.topics, requireStable)
         groups.push({ groupId: group.groupId, topics, errorCode: 0 })
       }

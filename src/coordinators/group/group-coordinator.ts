@@ -3,6 +3,8 @@
 // groups outlive a restart), and serves the group APIs; committed offsets are in group-offsets.ts.
 // One node for now: it coordinates every group. With several nodes, the group id's rendezvous
 // hash over the live nodes picks the coordinator (DESIGN.md) and `ownsGroup` becomes that check.
+// Group ids are shared with consumer-protocol (KIP-848) groups, seen through ConsumerGroupDirectory:
+// a group id one of them holds is no classic group.
 import type { Clock } from '../../common/clock.ts'
 import { KafkaError } from '../../common/errors.ts'
 import type { Logger } from '../../common/logger.ts'
@@ -16,6 +18,7 @@ import type { Catalog, GroupRecord } from '../../storage/catalog.ts'
 import { ClassicGroup, joinError, syncError, type JoinResult, type SyncResult } from './classic-group-state.ts'
 import { ClassicGroupRebalancer, type RebalancerSettings } from './classic-group-rebalancer.ts'
 import type { ScheduledTask, Scheduler } from './scheduler.ts'
+import type { ConsumerGroupDirectory } from './consumer-group-directory.ts'
 import { KeyedQueue } from './keyed-queue.ts'
 
 export interface GroupSettings extends RebalancerSettings {
@@ -68,6 +71,7 @@ export class GroupCoordinator {
   #unusedAtLastSweep = new Set<string>()
   #sweep: ScheduledTask | undefined
   #isClosed = false
+  #consumerGroups: ConsumerGroupDirectory | undefined
 
   constructor (options: GroupCoordinatorOptions) {
     this.#catalog = options.catalog
@@ -80,6 +84,32 @@ export class GroupCoordinator {
       logger: options.logger,
       onGroupChange: group => this.#record(group),
       newId: options.newId
+    })
+  }
+
+  /** Connects the node's consumer-protocol groups, which share the group id namespace. */
+  attachConsumerGroups (directory: ConsumerGroupDirectory): void {
+    this.#consumerGroups = directory
+  }
+
+  get consumerGroups (): ConsumerGroupDirectory | undefined {
+    return this.#consumerGroups
+  }
+
+  /**
+   * Lets a consumer-protocol group take the id: drops an Empty classic group from memory (its
+   * record and committed offsets stay), as Kafka converts an empty classic group.
+   */
+  async releaseForConsumerProtocol (clusterId: string, groupId: string): Promise<'absent' | 'released' | 'has-members'> {
+    const key = groupKey(clusterId, groupId)
+    return await this.#groupLocks.run(key, async () => {
+      const group = this.#groups.get(key)
+      if (group === undefined) return 'absent'
+      if (!group.is('Empty') || group.pendingJoinMembers.size > 0) return 'has-members'
+      this.#rebalancer.kill(group)
+      this.#groups.delete(key)
+      await this.#recording.get(key)?.done
+      return 'released'
     })
   }
 
@@ -116,6 +146,13 @@ export class GroupCoordinator {
         'JoinGroup refused: member metadata too large')
       return joinError(memberId, ErrorCode.MESSAGE_TOO_LARGE)
     }
+    const consumerHolding = this.#consumerGroups?.holding(context.clusterId, groupId)
+    if (consumerHolding === 'members') {
+      // Kafka 4 would let a classic member join a consumer-protocol group (a mixed group); Skiff does not.
+      this.#logger.warn({ ...log, protocolType: request.protocolType }, 'JoinGroup refused: the group uses the consumer protocol (KIP-848) and has members')
+      return joinError(memberId, ErrorCode.INCONSISTENT_GROUP_PROTOCOL)
+    }
+    if (consumerHolding === 'empty') this.#consumerGroups?.release(context.clusterId, groupId)
     let group: ClassicGroup | undefined
     try {
       group = await this.group(context.clusterId, groupId, memberId === '' ? request.protocolType : undefined)
@@ -191,6 +228,7 @@ export class GroupCoordinator {
     const types = new Set(typesFilter.map(type => type.toLowerCase()))
     const listed = new Map<string, ListedGroup>()
     for (const record of await this.#catalog.listGroups(clusterId)) {
+      if (this.#isConsumerGroup(clusterId, record.groupId)) continue
       const group = this.#groups.get(groupKey(clusterId, record.groupId))
       listed.set(record.groupId, {
         groupId: record.groupId,
@@ -200,7 +238,7 @@ export class GroupCoordinator {
       })
     }
     for (const group of this.#groups.values()) {
-      if (group.clusterId !== clusterId || listed.has(group.groupId) || group.is('Dead')) continue
+      if (group.clusterId !== clusterId || listed.has(group.groupId) || group.is('Dead') || this.#isConsumerGroup(clusterId, group.groupId)) continue
       listed.set(group.groupId, { groupId: group.groupId, protocolType: group.protocolType, groupState: group.state, groupType: 'classic' })
     }
     return [...listed.values()].filter(group =>
@@ -248,6 +286,7 @@ export class GroupCoordinator {
       }
       const key = groupKey(clusterId, groupId)
       const errorCode = await this.#groupLocks.run(key, async () => {
+        if (this.#consumerGroups?.release(clusterId, groupId) === false) return ErrorCode.NON_EMPTY_GROUP
         const group = this.#groups.get(key)
         if (group !== undefined && !group.is('Empty') && !group.is('Dead')) return ErrorCode.NON_EMPTY_GROUP
         if (group !== undefined) {
@@ -271,14 +310,18 @@ export class GroupCoordinator {
    */
   async group (clusterId: string, groupId: string, createAs?: string): Promise<ClassicGroup | undefined> {
     const key = groupKey(clusterId, groupId)
+    if (this.#isConsumerGroup(clusterId, groupId)) return undefined
     const loaded = this.#groups.get(key)
     if (loaded !== undefined) return loaded
     return await this.#groupLocks.run(key, async () => {
       const existing = this.#groups.get(key)
       if (existing !== undefined) return existing
       let record = await this.#catalog.getGroup(clusterId, groupId)
-      if (record === undefined && createAs !== undefined) record = await this.#createRecord(clusterId, groupId, createAs)
-      if (record === undefined) return undefined
+      if (record === undefined && createAs !== undefined && !this.#isConsumerGroup(clusterId, groupId)) {
+        record = await this.#createRecord(clusterId, groupId, createAs)
+      }
+      // A consumer-protocol group may have taken the id while the record was read.
+      if (record === undefined || this.#isConsumerGroup(clusterId, groupId)) return undefined
       const group = new ClassicGroup(clusterId, groupId, record.protocolType, record.generationId, this.#scheduler)
       this.#groups.set(key, group)
       // A record left Stable by a node that stopped: with no members here the group is Empty.
@@ -309,7 +352,8 @@ export class GroupCoordinator {
   async deleteUnusedGroups (): Promise<Array<{ clusterId: string, groupId: string }>> {
     const unused = new Set<string>()
     const deleted: Array<{ clusterId: string, groupId: string }> = []
-    const hasNoMembers = (key: string): boolean => {
+    const hasNoMembers = (key: string, clusterId: string, groupId: string): boolean => {
+      if (this.#consumerGroups?.holding(clusterId, groupId) === 'members') return false
       const group = this.#groups.get(key)
       return group === undefined || (group.is('Empty') && group.pendingJoinMembers.size === 0)
     }
@@ -318,11 +362,13 @@ export class GroupCoordinator {
         if (!this.ownsGroup(clusterId, groupId)) continue
         const key = groupKey(clusterId, groupId)
         await this.#groupLocks.run(key, async () => {
-          if (!hasNoMembers(key) || (await this.#catalog.fetchOffsets(clusterId, groupId)).length > 0 || !hasNoMembers(key)) return
+          if (!hasNoMembers(key, clusterId, groupId) || (await this.#catalog.fetchOffsets(clusterId, groupId)).length > 0 ||
+            !hasNoMembers(key, clusterId, groupId)) return
           if (!this.#unusedAtLastSweep.has(key)) {
             unused.add(key)
             return
           }
+          if (this.#consumerGroups?.release(clusterId, groupId) === false) return
           const group = this.#groups.get(key)
           if (group !== undefined) this.#rebalancer.kill(group)
           this.#groups.delete(key)
@@ -343,6 +389,10 @@ export class GroupCoordinator {
     for (const group of this.#groups.values()) this.#rebalancer.kill(group)
     this.#groups.clear()
     await Promise.all([...this.#recording.values()].map(entry => entry.done))
+  }
+
+  #isConsumerGroup (clusterId: string, groupId: string): boolean {
+    return this.#consumerGroups?.holding(clusterId, groupId) !== undefined
   }
 
   async #createRecord (clusterId: string, groupId: string, protocolType: string): Promise<GroupRecord | undefined> {

@@ -172,14 +172,16 @@ export class GroupOffsets {
     const { groupId } = request
     if (groupId === '') return { errorCode: ErrorCode.INVALID_GROUP_ID, topics: [] }
     return await this.#queues.run(this.#key(clusterId, groupId), async () => {
-      const group = await this.#coordinator.group(clusterId, groupId)
-      if (group === undefined || group.is('Dead')) return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, topics: [] }
-      const hasMembers = !group.is('Empty')
-      if (hasMembers && group.protocolType !== 'consumer') return { errorCode: ErrorCode.NON_EMPTY_GROUP, topics: [] }
+      // A consumer-protocol group may delete offsets of topics its members do not subscribe to.
+      const consumerTopics = this.#coordinator.consumerGroups?.subscribedTopicNames(clusterId, groupId)
+      const group = consumerTopics === undefined ? await this.#coordinator.group(clusterId, groupId) : undefined
+      if (consumerTopics === undefined && (group === undefined || group.is('Dead'))) return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, topics: [] }
+      const hasMembers = consumerTopics !== undefined ? consumerTopics.size > 0 : !group!.is('Empty')
+      if (hasMembers && group !== undefined && group.protocolType !== 'consumer') return { errorCode: ErrorCode.NON_EMPTY_GROUP, topics: [] }
       const doomed: GroupPartition[] = []
       const topics = request.topics.map(({ name, partitions }) => {
         const topic = this.#topics.get(clusterId, name)
-        const isSubscribed = hasMembers && group.isSubscribedToTopic(name)
+        const isSubscribed = hasMembers && (consumerTopics?.has(name) ?? group!.isSubscribedToTopic(name))
         return {
           name,
           partitions: partitions.map(({ partitionIndex }) => {
@@ -216,6 +218,9 @@ export class GroupOffsets {
     isTransactional = false): Promise<number> {
     const { memberId, groupInstanceId } = request
     const generationId = request.generationIdOrMemberEpoch
+    // A consumer-protocol (KIP-848) group checks the member epoch instead of a generation.
+    const consumerError = this.#coordinator.consumerGroups?.validateOffsetCommit(context.clusterId, request.groupId, memberId, generationId, context.apiVersion)
+    if (consumerError !== undefined) return consumerError
     let group
     try {
       // Generation -1 comes from a client outside group management (assign() + commit, admin
