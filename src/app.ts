@@ -18,6 +18,8 @@ import type { ObjectStore } from './storage/object-store.ts'
 import { RetentionJob } from './log/retention.ts'
 import { GroupCoordinator } from './coordinators/group/group-coordinator.ts'
 import { TransactionCoordinator } from './coordinators/transaction/transaction-coordinator.ts'
+import { Authorizer } from './security/authorizer.ts'
+import { StaticIdentityDirectory, type IdentityDirectory } from './security/identity.ts'
 import { GroupOffsets } from './coordinators/group/group-offsets.ts'
 import { ConsumerGroupCoordinator } from './coordinators/consumer-group/consumer-group-coordinator.ts'
 import { systemScheduler } from './coordinators/group/scheduler.ts'
@@ -43,6 +45,10 @@ export interface RunningNode {
 export interface StartOptions {
   logger?: Logger
   clock?: Clock
+  /** Where SASL listeners look access keys and policies up (default: none, so every client is refused). */
+  identities?: IdentityDirectory
+  /** The account the deployment's clusters belong to, in their ARNs. */
+  accountId?: string
 }
 
 const NODE_LEASE_MS = 30_000
@@ -131,6 +137,11 @@ export async function startNode (config: SkiffConfig, options: StartOptions = {}
   })
   await transactions.start()
 
+  const authorizer = new Authorizer({ identities: options.identities ?? new StaticIdentityDirectory(), logger: logger.child({ component: 'iam' }) })
+  await authorizer.start()
+  const accountId = options.accountId ?? '000000000000'
+  const clusterNames = new Map([[clusterId, name]])
+
   const dispatcher = new Dispatcher(handlers)
   const ports: Partial<Record<ListenerName, number>> = {}
   const primaryListener: ListenerName = config.plaintext ? 'plaintext' : 'tls'
@@ -147,6 +158,8 @@ export async function startNode (config: SkiffConfig, options: StartOptions = {}
     consumerGroups,
     clock,
     logger,
+    authorizer,
+    clusterArn: id => ({ region: config.region, accountId, clusterName: clusterNames.get(id) ?? id, clusterUuid: id }),
     brokers: (listener = primaryListener) => [{ nodeId, host: config.advertisedHost, port: ports[listener] ?? ports[primaryListener]!, rack: null }],
     supportedApis: () => dispatcher.supportedApis()
   }
@@ -161,12 +174,14 @@ export async function startNode (config: SkiffConfig, options: StartOptions = {}
   const servers: BrokerServer[] = []
   let tlsServer: BrokerServer | undefined
   if (config.plaintext) {
-    const server = new BrokerServer({ ...serverOptions, listener: 'plaintext' })
+    const server = new BrokerServer({ ...serverOptions, listener: 'plaintext', requiresSasl: false })
     servers.push(server)
     ports.plaintext = await server.listen(config.port, config.host)
   }
   if (tls !== undefined) {
-    tlsServer = new BrokerServer({ ...serverOptions, listener: 'tls', tls: tlsServerOptions(tls, config.tls.handshakeTimeoutMs) })
+    tlsServer = new BrokerServer({
+      ...serverOptions, listener: 'tls', requiresSasl: config.tls.requireSasl, tls: tlsServerOptions(tls, config.tls.handshakeTimeoutMs)
+    })
     servers.push(tlsServer)
     ports.tls = await tlsServer.listen(config.tls.port, config.host)
   }
@@ -214,6 +229,7 @@ export async function startNode (config: SkiffConfig, options: StartOptions = {}
       clearInterval(leaseTimer)
       clearInterval(certificateTimer)
       retention.stop()
+      authorizer.stop()
       await Promise.all(servers.map(server => server.close()))
       await consumerGroups.close()
       await groups.close()

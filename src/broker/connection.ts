@@ -10,8 +10,12 @@ import { ErrorCode } from '../protocol/error-codes.ts'
 import type { Logger } from '../common/logger.ts'
 import type { Dispatcher } from './dispatcher.ts'
 import type { BrokerServices, ListenerName, RequestContext } from './handler.ts'
+import { ConnectionSession } from './session.ts'
+import { RequestAccess } from './request-access.ts'
 
 const API_VERSIONS_KEY = 18
+/** The requests a SASL listener takes before authentication (and for re-authentication, KIP-368). */
+const SASL_STAGE_KEYS = new Set([API_VERSIONS_KEY, 17, 36])
 /** apiKey + apiVersion + correlationId: the least a request frame can hold. */
 const MIN_FRAME_BYTES = 8
 /** Unwritten response bytes beyond which the connection stops reading requests. */
@@ -19,6 +23,8 @@ const MAX_UNWRITTEN_BYTES = 64 * 1024 * 1024
 
 interface ResponseSlot {
   chunks: Buffer[] | undefined
+  /** The connection closes once this response is written. */
+  isLast?: boolean
 }
 
 export interface ConnectionOptions {
@@ -30,6 +36,8 @@ export interface ConnectionOptions {
   logger: Logger
   maxRequestBytes: number
   maxInFlightRequests: number
+  /** Clients must authenticate with SASL (MSK IAM) before anything but ApiVersions. */
+  requiresSasl: boolean
 }
 
 export class Connection {
@@ -43,12 +51,14 @@ export class Connection {
   #slots: ResponseSlot[] = []
   #isPausedForDrain = false
   #isClosed = false
+  readonly #session: ConnectionSession
 
   constructor (socket: Socket, options: ConnectionOptions) {
     this.#socket = socket
     this.#options = options
     this.#clientAddress = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`
     this.#logger = options.logger.child({ client: this.#clientAddress })
+    this.#session = new ConnectionSession(options.requiresSasl)
     socket.setNoDelay(true)
     socket.on('data', data => this.#onData(data))
     socket.on('drain', () => {
@@ -134,6 +144,11 @@ export class Connection {
       this.#fail(`unsupported API key ${apiKey} version ${apiVersion}`, { apiKey, apiVersion, clientId, correlationId })
       return
     }
+    const refusal = this.#saslRefusal(apiKey)
+    if (refusal !== undefined) {
+      this.#fail(refusal, { apiKey, apiVersion, clientId, correlationId, principal: this.#session.principal?.arn })
+      return
+    }
     let request: unknown
     try {
       request = handler.api.decodeRequest(new Reader(frame, header.bodyOffset), apiVersion)
@@ -145,23 +160,49 @@ export class Connection {
     const slot: ResponseSlot = { chunks: undefined }
     this.#slots.push(slot)
     this.#updateReading()
+    const { services, clusterId } = this.#options
     const context: RequestContext = {
       apiVersion,
       correlationId,
       clientId,
-      clusterId: this.#options.clusterId,
+      clusterId,
       clientAddress: this.#clientAddress,
       listener: this.#options.listener,
-      services: this.#options.services,
-      logger: this.#logger
+      services,
+      logger: this.#logger,
+      session: this.#session,
+      access: new RequestAccess(apiKey, this.#session, services.clusterArn(clusterId), this.#logger)
     }
-    handler.handle(request, context).then(response => {
+    this.#refreshPolicies().then(() => handler.handle(request, context)).then(response => {
       slot.chunks = response === undefined ? [] : encodeResponseFrame(handler.api, apiVersion, correlationId, response)
+      if (this.#session.closeAfterResponse) slot.isLast = true
       this.#writeReady()
     }, (error: unknown) => {
       this.#logger.error({ err: error, apiKey, apiVersion, clientId, correlationId }, `${handler.api.name} handler failed`)
       this.close()
     })
+  }
+
+  /**
+   * Why a request may not run on this connection yet, as Kafka's SASL authenticator says it: before
+   * authentication only ApiVersions, SaslHandshake and SaslAuthenticate; after the session's end
+   * only a re-authentication.
+   */
+  #saslRefusal (apiKey: number): string | undefined {
+    const session = this.#session
+    if (!session.requiresSasl || SASL_STAGE_KEYS.has(apiKey)) return undefined
+    if (!session.isAuthenticated) return `unexpected Kafka request of type ${apiKey} during SASL handshake`
+    if (this.#options.services.clock.nowMs() > session.expiresAtMs) return 'the SASL session expired and the client did not re-authenticate'
+    return undefined
+  }
+
+  /** Reloads the principal's policies once identities or policies changed anywhere (the Authorizer's generation moved). */
+  async #refreshPolicies (): Promise<void> {
+    const session = this.#session
+    const { authorizer } = this.#options.services
+    if (session.principal === undefined || session.policyGeneration === authorizer.generation) return
+    const generation = authorizer.generation
+    session.usePolicies(await authorizer.policiesFor(session.principal), generation)
   }
 
   /** Kafka answers an ApiVersions request it cannot parse with v0 and UNSUPPORTED_VERSION plus its ranges. */
@@ -183,11 +224,18 @@ export class Connection {
     if (this.#isClosed) return
     let wrote = false
     while (this.#slots.length > 0 && this.#slots[0]!.chunks !== undefined) {
-      const chunks = this.#slots.shift()!.chunks!
+      const slot = this.#slots.shift()!
+      const chunks = slot.chunks!
       if (chunks.length === 0) continue
       if (!wrote) this.#socket.cork()
       wrote = true
       for (const chunk of chunks) this.#socket.write(chunk)
+      if (slot.isLast === true) {
+        this.#socket.uncork()
+        this.#isClosed = true
+        this.#socket.end()
+        return
+      }
     }
     if (wrote) {
       this.#socket.uncork()

@@ -13,6 +13,10 @@ import type { GroupCoordinator } from '../coordinators/group/group-coordinator.t
 import type { GroupOffsets } from '../coordinators/group/group-offsets.ts'
 import type { TransactionCoordinator } from '../coordinators/transaction/transaction-coordinator.ts'
 import type { ConsumerGroupCoordinator } from '../coordinators/consumer-group/consumer-group-coordinator.ts'
+import type { Authorizer } from '../security/authorizer.ts'
+import type { ClusterArnParts } from '../security/iam/arn.ts'
+import type { ConnectionSession } from './session.ts'
+import type { RequestAccess } from './request-access.ts'
 
 /** Node-wide services handlers use. */
 export interface BrokerServices {
@@ -31,6 +35,10 @@ export interface BrokerServices {
   consumerGroups: ConsumerGroupCoordinator
   clock: Clock
   logger: Logger
+  /** Identities, their policies and the generation decisions are cached by. */
+  authorizer: Authorizer
+  /** The parts of a cluster's ARN (region, account, name, uuid) that IAM resources are built from. */
+  clusterArn: (clusterId: string) => ClusterArnParts
   /**
    * The brokers to advertise (all live nodes); this node first. Their ports are those of `listener`
    * (the one the client connected on); without it, those of the node's first listener.
@@ -62,6 +70,10 @@ export interface RequestContext {
   listener: ListenerName
   services: BrokerServices
   logger: Logger
+  /** The connection's authentication state (SASL mechanism, principal, session lifetime). */
+  session: ConnectionSession
+  /** This request's authorization: the API's IAM checks for the connection's principal. */
+  access: RequestAccess
 }
 
 export interface Handler<Request, Response> {

@@ -23,6 +23,17 @@ export interface SkiffConfig {
     extraNames: string[]
     /** A TLS handshake not finished by then is dropped, so half-open sockets do not pile up. */
     handshakeTimeoutMs: number
+    /**
+     * Whether clients must authenticate with SASL (OAUTHBEARER with an MSK IAM token, or AWS_MSK_IAM)
+     * before anything but ApiVersions, as on MSK's IAM listener. Off only to test TLS by itself.
+     */
+    requireSasl: boolean
+  }
+  /** The AWS region the deployment presents itself as: in ARNs, and what signed tokens must name. */
+  region: string
+  /** SASL sessions (KIP-368): how long one lasts at most; clients re-authenticate before it ends. */
+  sasl: {
+    maxSessionLifetimeMs: number
   }
   /** Host name advertised to clients in Metadata; defaults to `host`. */
   advertisedHost: string
@@ -110,8 +121,11 @@ export function defaultConfig (): SkiffConfig {
       keyFile: '',
       caFile: '',
       extraNames: [],
-      handshakeTimeoutMs: 10_000
+      handshakeTimeoutMs: 10_000,
+      requireSasl: true
     },
+    region: 'us-east-1',
+    sasl: { maxSessionLifetimeMs: 60 * 60 * 1000 },
     advertisedHost: '',
     dataDir: '.skiff',
     catalogUrl: '',
@@ -182,6 +196,7 @@ function fromEnvironment (env: NodeJS.ProcessEnv): SkiffConfigInput {
       caFile: env.SKIFF_TLS_CA,
       extraNames: list('SKIFF_TLS_NAMES')
     },
+    region: env.SKIFF_REGION,
     advertisedHost: env.SKIFF_ADVERTISED_HOST,
     dataDir: env.SKIFF_DATA_DIR,
     catalogUrl: env.SKIFF_CATALOG_URL,
@@ -235,5 +250,7 @@ function validate (config: SkiffConfig): void {
   if (!(config.groups.consumerHeartbeatIntervalMs > 0 && config.groups.consumerHeartbeatIntervalMs < config.groups.consumerSessionTimeoutMs)) {
     problems.push('groups.consumerHeartbeatIntervalMs must be > 0 and below groups.consumerSessionTimeoutMs')
   }
+  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(config.region)) problems.push(`region ${JSON.stringify(config.region)} is not an AWS region name such as us-east-1`)
+  if (!(config.sasl.maxSessionLifetimeMs > 0)) problems.push('sasl.maxSessionLifetimeMs must be > 0')
   if (problems.length > 0) throw new Error(`invalid configuration: ${problems.join('; ')}`)
 }

@@ -1,4 +1,4 @@
-// The TLS listener with real clients (no SASL yet): kcat (librdkafka/OpenSSL 3), kafka-python and
+// The TLS listener by itself (SASL switched off with tls.requireSasl: false; the IAM tests cover SASL): kcat (librdkafka/OpenSSL 3), kafka-python and
 // Python's ssl module trusting Skiff's generated CA, Node's tls for the protocol rules (TLS 1.2/1.3
 // only, AEAD suites only, no renegotiation), clients without the CA refused, half-open handshakes
 // dropped, the CA reused across restarts, and operator-given certificate files (made with openssl).
@@ -39,7 +39,7 @@ function sslArgs (caFile: string): string[] {
 }
 
 test('TLS listener with Skiff\'s generated CA', async t => {
-  const { bootstrap, tlsBootstrap, node, dataDir } = await startTestNode(t, { config: { tls: {} } })
+  const { bootstrap, tlsBootstrap, node, dataDir } = await startTestNode(t, { config: { tls: { requireSasl: false } } })
   assert.ok(tlsBootstrap !== undefined && node.ports.tls !== undefined)
   const tlsPort = node.ports.tls
   const caFile = join(dataDir, 'tls', 'ca.crt')
@@ -124,14 +124,14 @@ test('TLS listener with Skiff\'s generated CA', async t => {
 
 test('a restarted node reuses its CA and node certificate', async t => {
   const dataDir = makeTempDir(t)
-  const first = await startTestNode(t, { dataDir, config: { tls: {} } })
+  const first = await startTestNode(t, { dataDir, config: { tls: { requireSasl: false } } })
   assert.equal(first.node.tls?.caCreated, true)
   assert.equal(first.node.tls?.nodeCertificateIssuedBecause, 'missing')
   const caPem = first.node.tls.caPem
   const certificatePem = first.node.tls.certificatePem
   await first.close()
 
-  const second = await startTestNode(t, { dataDir, config: { tls: {} } })
+  const second = await startTestNode(t, { dataDir, config: { tls: { requireSasl: false } } })
   assert.equal(second.node.tls?.caCreated, false)
   assert.equal(second.node.tls?.nodeCertificateIssuedBecause, undefined)
   assert.equal(second.node.tls.caPem, caPem)
@@ -139,7 +139,7 @@ test('a restarted node reuses its CA and node certificate', async t => {
   assert.deepEqual(await handshake(second.node.ports.tls!, { ca: caPem, maxVersion: 'TLSv1.2' }), { ok: true, protocol: 'TLSv1.2', cipher: 'ECDHE-ECDSA-AES128-GCM-SHA256' })
 
   await second.close()
-  const renamed = await startTestNode(t, { dataDir, config: { tls: { extraNames: ['kafka.example.org'] } } })
+  const renamed = await startTestNode(t, { dataDir, config: { tls: { requireSasl: false, extraNames: ['kafka.example.org'] } } })
   assert.equal(renamed.node.tls?.caPem, caPem, 'the CA stays')
   assert.equal(renamed.node.tls?.nodeCertificateIssuedBecause, 'names changed')
   const verified = await handshake(renamed.node.ports.tls!, { ca: caPem, servername: 'kafka.example.org', checkServerIdentity: (host, cert) => tls.checkServerIdentity(host, cert) })
@@ -147,7 +147,7 @@ test('a restarted node reuses its CA and node certificate', async t => {
 })
 
 test('a TLS handshake that never starts is dropped after the handshake timeout', async t => {
-  const { node, logs } = await startTestNode(t, { config: { tls: { handshakeTimeoutMs: 200 } }, logLevel: 'debug' })
+  const { node, logs } = await startTestNode(t, { config: { tls: { requireSasl: false, handshakeTimeoutMs: 200 } }, logLevel: 'debug' })
   const socket = net.connect(node.ports.tls!, '127.0.0.1')
   await new Promise<void>((resolve, reject) => {
     socket.on('error', reject)
@@ -159,7 +159,7 @@ test('a TLS handshake that never starts is dropped after the handshake timeout',
 test('operator-given certificate files (openssl, RSA) are served instead of a generated CA', async t => {
   const files = await makeOperatorCertificates(t)
   const dataDir = makeTempDir(t)
-  const { node } = await startTestNode(t, { dataDir, config: { plaintext: false, tls: { certFile: files.certFile, keyFile: files.keyFile, caFile: files.caFile } } })
+  const { node } = await startTestNode(t, { dataDir, config: { plaintext: false, tls: { requireSasl: false, certFile: files.certFile, keyFile: files.keyFile, caFile: files.caFile } } })
   assert.equal(node.tls?.source, 'operator')
   assert.equal(node.port, node.ports.tls, 'with plaintext off the TLS listener is the node\'s port')
   assert.equal(node.ports.plaintext, undefined)

@@ -7,6 +7,7 @@ import type { TestContext } from 'node:test'
 import { pino } from 'pino'
 import { startNode, type RunningNode } from '../../src/app.ts'
 import { loadConfig, type SkiffConfigInput } from '../../src/config/config.ts'
+import type { IdentityDirectory } from '../../src/security/identity.ts'
 
 export interface LogLine {
   level: number
@@ -54,6 +55,9 @@ export interface StartTestNodeOptions {
   dataDir?: string
   /** Level of the captured log (default 'info'). */
   logLevel?: string
+  /** For a node with an IAM listener: where its SASL and policies come from. */
+  identities?: IdentityDirectory
+  accountId?: string
 }
 
 export function makeTempDir (t: TestContext, prefix = 'skiff-test-'): string {
@@ -70,7 +74,7 @@ export async function startTestNode (t: TestContext, options: StartTestNodeOptio
   const config = loadConfig({ host: '127.0.0.1', port: 0, logLevel: 'silent', ...options.config, tls, dataDir }, {})
   const logs = new LogCapture()
   const logger = pino({ level: options.logLevel ?? 'info', base: { service: 'skiff' } }, logs)
-  const node = await startNode(config, { logger })
+  const node = await startNode(config, { logger, identities: options.identities, accountId: options.accountId })
   let closing: Promise<void> | undefined
   const close = async (): Promise<void> => {
     closing ??= node.close()

@@ -3,7 +3,8 @@
 // partitionMaxBytes (always at least one batch, KIP-74), and keeps fetch sessions (KIP-227).
 // Records go out as the stored buffers with baseOffset patched. With isolation_level
 // read_committed (1) a partition is read only up to its last stable offset and comes with the
-// aborted transactions of the range, which the client uses to drop aborted records.
+// aborted transactions of the range, which the client uses to drop aborted records. On an IAM
+// listener each topic needs kafka-cluster:ReadData (TOPIC_AUTHORIZATION_FAILED otherwise).
 import {
   FetchApi, type FetchRequest, type FetchResponse as FetchResponseOf, type FetchableTopicResponse as FetchableTopicResponseOf,
   type PartitionData as PartitionDataOf
@@ -57,6 +58,11 @@ function resolvePartitions (request: FetchRequest, context: RequestContext) {
         topicId: topicRequest.topicId,
         partitions: topicRequest.partitions.map(partition => emptyPartitionData(partition.partition, errorCode))
       })
+      continue
+    }
+    if (!context.access.allows('topic', topic.name)) {
+      const errorCode = context.access.deniedError('topic')
+      unknown.push({ topic: topicRequest.topic, topicId: topicRequest.topicId, partitions: topicRequest.partitions.map(partition => emptyPartitionData(partition.partition, errorCode)) })
       continue
     }
     for (const partition of topicRequest.partitions) {

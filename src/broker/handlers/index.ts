@@ -1,6 +1,8 @@
 // Every Kafka API handler this node serves. ApiVersions answers from this list.
 import type { AnyHandler } from '../handler.ts'
 import { apiVersionsHandler } from './api-versions.ts'
+import { saslHandshakeHandler } from './sasl-handshake.ts'
+import { saslAuthenticateHandler } from './sasl-authenticate.ts'
 import { metadataHandler } from './metadata.ts'
 import { produceHandler } from './produce.ts'
 import { fetchHandler } from './fetch.ts'
@@ -42,6 +44,8 @@ export const handlers: readonly AnyHandler[] = [
   listOffsetsHandler,
   metadataHandler,
   apiVersionsHandler,
+  saslHandshakeHandler,
+  saslAuthenticateHandler,
   createTopicsHandler,
   deleteTopicsHandler,
   deleteRecordsHandler,

@@ -2,7 +2,10 @@
 // over them by rendezvous hashing (any node serves any partition). Topics are never auto-created
 // (MSK Serverless leaves auto.create.topics.enable off); a name Kafka would refuse answers
 // INVALID_TOPIC_EXCEPTION. Brokers carry the ports of the listener the client connected on
-// (plaintext or TLS), so a client stays on the security protocol it chose. Gaps: authorized operations are reported as everything until IAM arrives.
+// (plaintext or TLS), so a client stays on the security protocol it chose. On an IAM listener a
+// full listing leaves out the topics the principal may not describe (kafka-cluster:DescribeTopic),
+// and a named one it may not describe answers TOPIC_AUTHORIZATION_FAILED whether or not it exists,
+// as Kafka answers. Gaps: authorized operations are reported as everything.
 import { MetadataApi, type MetadataResponseTopic } from '../../protocol/messages/metadata.ts'
 import { ErrorCode } from '../../protocol/error-codes.ts'
 import type { TopicRecord } from '../../storage/catalog.ts'
@@ -46,20 +49,25 @@ function missingTopic (name: string | null, topicId: string, errorCode: number):
 export const metadataHandler = defineHandler({
   api: MetadataApi,
   versions: { min: 0, max: 12 },
-  async handle (request, { services, clusterId, apiVersion, listener }) {
+  async handle (request, { services, clusterId, apiVersion, listener, access }) {
     const brokers = services.brokers(listener)
     const includeOperations = request.includeTopicAuthorizedOperations
     const listAll = request.topics === null || (apiVersion === 0 && request.topics.length === 0)
     const topics: MetadataResponseTopic[] = []
     if (listAll) {
-      for (const topic of services.topics.list(clusterId)) topics.push(describeTopic(topic, brokers, includeOperations))
+      for (const topic of services.topics.list(clusterId)) {
+        if (access.allows('topic', topic.name, 'main', true)) topics.push(describeTopic(topic, brokers, includeOperations))
+      }
     } else {
       for (const requested of request.topics ?? []) {
         const byId = requested.topicId !== ZERO_UUID
         const topic = byId
           ? services.topics.getById(clusterId, requested.topicId)
           : services.topics.get(clusterId, requested.name ?? '')
-        if (topic !== undefined) topics.push(describeTopic(topic, brokers, includeOperations))
+        const name = topic?.name ?? requested.name
+        if (name !== null && !access.allows('topic', name)) {
+          topics.push(missingTopic(name, requested.topicId, access.deniedError('topic')))
+        } else if (topic !== undefined) topics.push(describeTopic(topic, brokers, includeOperations))
         else if (byId) topics.push(missingTopic(null, requested.topicId, ErrorCode.UNKNOWN_TOPIC_ID))
         else if (topicNameProblem(requested.name ?? '') !== undefined) {
           topics.push(missingTopic(requested.name, ZERO_UUID, ErrorCode.INVALID_TOPIC_EXCEPTION))

@@ -6,7 +6,9 @@
 // Idempotent producers: the Catalog commit checks each batch's epoch and sequence and answers a
 // retry of one of the producer's last five batches with its original offset, storing nothing
 // (INVALID_PRODUCER_EPOCH, OUT_OF_ORDER_SEQUENCE_NUMBER otherwise; see storage/producer-sequences.ts).
-// Gaps: transactions (transactional batches are checked like idempotent ones, with no markers).
+// A transactional batch must belong to its producer's ongoing transaction (checked in the commit).
+// On an IAM listener: kafka-cluster:WriteData on each topic (TOPIC_AUTHORIZATION_FAILED), and with
+// a transactional id AlterTransactionalId on it (TRANSACTIONAL_ID_AUTHORIZATION_FAILED for all).
 import {
   ProduceApi, type PartitionProduceResponse, type ProduceRequest, type TopicProduceResponse
 } from '../../protocol/messages/produce.ts'
@@ -92,11 +94,14 @@ export const produceHandler = defineHandler({
   versions: { min: 0, max: 11 },
   async handle (request: ProduceRequest, context) {
     const { services, clusterId } = context
+    const { access } = context
     const refusal = context.apiVersion < 3
       ? { errorCode: ErrorCode.UNSUPPORTED_VERSION, message: `Produce v${context.apiVersion} is not supported: use v3 or later` }
       : request.acks !== 0 && request.acks !== 1 && request.acks !== -1
         ? { errorCode: ErrorCode.INVALID_REQUIRED_ACKS, message: `acks must be -1, 0 or 1, not ${request.acks}` }
-        : undefined
+        : request.transactionalId !== null && !access.allows('transactional-id', request.transactionalId)
+          ? { errorCode: access.deniedError('transactional-id'), message: 'not authorized to use this transactional id' }
+          : undefined
     if (refusal !== undefined) {
       const responses = request.topicData.map(topic => ({
         name: topic.name,
@@ -109,6 +114,11 @@ export const produceHandler = defineHandler({
     if (services.log.flushBuffer.isFull) await services.log.flushBuffer.waitForSpace()
     const pending: Array<{ name: string, partitions: Array<PartitionProduceResponse | Promise<PartitionProduceResponse>> }> = []
     for (const topicData of request.topicData) {
+      if (!access.allows('topic', topicData.name)) {
+        const errorCode = access.deniedError('topic')
+        pending.push({ name: topicData.name, partitions: topicData.partitionData.map(partition => partitionError(partition.index, errorCode, null)) })
+        continue
+      }
       const topic = services.topics.get(clusterId, topicData.name)
       pending.push({
         name: topicData.name,
