@@ -1,5 +1,5 @@
 // Idempotent producers against a real node over a raw connection, with exact requests: InitProducerId
-// at every version (allocation, KIP-360 bumps, fencing, transactional ids refused), Produce of
+// at every version (allocation, KIP-360 bumps, fencing, transactional ids), Produce of
 // idempotent batches (retries answered with their first offset and stored once, gaps, stale
 // epochs), DescribeProducers, and producer state surviving a node restart.
 import assert from 'node:assert/strict'
