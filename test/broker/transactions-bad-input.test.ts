@@ -92,7 +92,7 @@ test('transactional requests out of order get Kafka\'s errors and leave the tran
 
   // Nothing above harmed the transaction: it commits, and read_committed's end moves past it.
   const latest = async (isolationLevel: number) => (await client.request(ListOffsetsApi, 7, {
-    replicaId: -1, isolationLevel, topics: [{ name: 'txn-bad', partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -1, maxNumOffsets: 1 }] }]
+    replicaId: -1, isolationLevel, timeoutMs: 1000, topics: [{ name: 'txn-bad', partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -1, maxNumOffsets: 1 }] }]
   })).topics[0]!.partitions[0]!.offset
   assert.equal(await latest(1), 0, 'read_committed stops before the open transaction')
   assert.equal(await latest(0), 2)
