@@ -19,7 +19,8 @@ export const saslAuthenticateHandler = defineHandler({
   versions: { min: 0, max: 2 },
   async handle (request, { session, services, clusterId, logger, clientId }) {
     const { mechanism } = session
-    if (!session.requiresSasl || mechanism === undefined) {
+    if (!session.requiresSasl) return failure(ErrorCode.ILLEGAL_SASL_STATE, 'this listener does not use SASL')
+    if (mechanism === undefined) {
       logger.warn({ clientId }, 'SaslAuthenticate without a SaslHandshake first')
       session.closeAfterResponse = true
       return failure(ErrorCode.ILLEGAL_SASL_STATE, 'SaslAuthenticate must follow a SaslHandshake')

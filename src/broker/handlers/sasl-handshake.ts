@@ -3,7 +3,7 @@
 // UNSUPPORTED_SASL_MECHANISM with the list, is logged as IAM-only, and the connection closes, as
 // Kafka's authenticator does. v0 (raw SASL bytes after the handshake) is not served: every client
 // in use speaks v1 with SaslAuthenticate. On a listener without SASL the request is out of place
-// (ILLEGAL_SASL_STATE).
+// and answered ILLEGAL_SASL_STATE, the connection staying open, as Kafka's KafkaApis answers it.
 import { SaslHandshakeApi } from '../../protocol/messages/sasl-handshake.ts'
 import { ErrorCode } from '../../protocol/error-codes.ts'
 import { defineHandler } from '../handler.ts'
@@ -16,7 +16,6 @@ export const saslHandshakeHandler = defineHandler({
     const mechanisms = [...SASL_MECHANISMS]
     if (!session.requiresSasl) {
       logger.info({ clientId, mechanism: request.mechanism }, 'SaslHandshake on a listener without SASL')
-      session.closeAfterResponse = true
       return { errorCode: ErrorCode.ILLEGAL_SASL_STATE, mechanisms: [] }
     }
     if (!SASL_MECHANISMS.includes(request.mechanism as SaslMechanism)) {
