@@ -22,6 +22,7 @@ import { GroupOffsets } from './coordinators/group/group-offsets.ts'
 import { systemScheduler } from './coordinators/group/scheduler.ts'
 import { loadTlsMaterial, type TlsMaterial } from './security/tls/tls-material.ts'
 import { tlsServerOptions } from './security/tls/server-options.ts'
+import { bootstrapIdentities, type Identities } from './security/bootstrap-identities.ts'
 
 export interface RunningNode {
   config: SkiffConfig
@@ -33,6 +34,8 @@ export interface RunningNode {
   tls: TlsMaterial | undefined
   nodeId: number
   catalog: Catalog
+  /** Users, keys and policies (IdentityStore) and the IdentityDirectory SASL and the control plane check against. */
+  identities: Identities
   objectStore: ObjectStore
   log: LogEngine
   logger: Logger
@@ -84,6 +87,7 @@ export async function startNode (config: SkiffConfig, options: StartOptions = {}
     }, 'TLS certificate ready')
   }
   const { catalog, objectStore } = await openStorage({ catalogUrl: config.catalogUrl, objectStoreUrl: config.objectStoreUrl })
+  const identities = await bootstrapIdentities(catalog, config.dataDir, { logger: logger.child({ component: 'identities' }), clock })
 
   const { clusterId, name } = config.defaultCluster
   if (await catalog.getCluster(clusterId) === undefined) {
@@ -191,6 +195,7 @@ export async function startNode (config: SkiffConfig, options: StartOptions = {}
     get tls () { return tls },
     nodeId,
     catalog,
+    identities,
     objectStore,
     log,
     logger,
