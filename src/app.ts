@@ -25,6 +25,7 @@ import { ConsumerGroupCoordinator } from './coordinators/consumer-group/consumer
 import { systemScheduler } from './coordinators/group/scheduler.ts'
 import { loadTlsMaterial, type TlsMaterial } from './security/tls/tls-material.ts'
 import { tlsServerOptions } from './security/tls/server-options.ts'
+import { bootstrapIdentities, type Identities } from './security/bootstrap-identities.ts'
 
 export interface RunningNode {
   config: SkiffConfig
@@ -36,6 +37,8 @@ export interface RunningNode {
   tls: TlsMaterial | undefined
   nodeId: number
   catalog: Catalog
+  /** Users, keys and policies (IdentityStore) and the IdentityDirectory SASL and the control plane check against. */
+  identities: Identities
   objectStore: ObjectStore
   log: LogEngine
   logger: Logger
@@ -91,6 +94,7 @@ export async function startNode (config: SkiffConfig, options: StartOptions = {}
     }, 'TLS certificate ready')
   }
   const { catalog, objectStore } = await openStorage({ catalogUrl: config.catalogUrl, objectStoreUrl: config.objectStoreUrl })
+  const identities = await bootstrapIdentities(catalog, config.dataDir, { logger: logger.child({ component: 'identities' }), clock })
 
   const { clusterId, name } = config.defaultCluster
   if (await catalog.getCluster(clusterId) === undefined) {
@@ -222,6 +226,7 @@ export async function startNode (config: SkiffConfig, options: StartOptions = {}
     get tls () { return tls },
     nodeId,
     catalog,
+    identities,
     objectStore,
     log,
     logger,

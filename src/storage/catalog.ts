@@ -4,7 +4,9 @@
 // Catalog the sequencer of the diskless log (DESIGN.md, "The data path"); idempotent-producer
 // sequences are checked in the same transaction, and so is a transactional batch's membership of
 // its producer's open transaction; transaction markers close it there and record aborted ranges.
-// Every row is keyed by cluster; topic ids are UUIDs unique across clusters.
+// Every row is keyed by cluster; topic ids are UUIDs unique across clusters. The IAM half
+// (accounts, users, keys, policies) is in catalog-identities.ts.
+import type { IdentityCatalog } from './catalog-identities.ts'
 
 export interface ClusterRecord {
   clusterId: string
@@ -207,7 +209,7 @@ export interface CommittedOffset {
   commitTimestampMs: number
 }
 
-export interface Catalog {
+export interface Catalog extends IdentityCatalog {
   close(): Promise<void>
 
   createCluster(cluster: ClusterRecord): Promise<void>

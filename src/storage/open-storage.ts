@@ -38,7 +38,8 @@ function schemeOf (url: string): string {
   return /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0].toLowerCase() ?? ''
 }
 
-async function openCatalog (url: string): Promise<Catalog> {
+/** Opens the Catalog a URL names (the CLI needs no ObjectStore). */
+export async function openCatalog (url: string): Promise<Catalog> {
   const scheme = schemeOf(url)
   switch (scheme) {
     case 'memory:': return new MemoryCatalog()

@@ -9,6 +9,7 @@ import type { Catalog } from '../../src/storage/catalog.ts'
 import { CLUSTER, batchAppend, topicRecord } from './catalog-fixtures.ts'
 import { committed, groupRecord } from './catalog-groups.contract.ts'
 import { appended, duplicateOf, producerAppend } from './catalog-producers.contract.ts'
+import { runIdentityReopenContract } from './catalog-identities.contract.ts'
 
 /**
  * For persistent catalogs: `location(t)` picks a fresh store and returns a function that opens
@@ -143,5 +144,7 @@ export function runCatalogReopenContract (name: string, location: (t: TestContex
       assert.deepEqual(baseOffsets, [0, 3, 6, 9, 12, 15, 18, 21, 24, 27])
       assert.equal((await one.getPartitionOffsets(topic.topicId, 0))?.highWatermark, 30)
     })
+
+    runIdentityReopenContract(location)
   })
 }

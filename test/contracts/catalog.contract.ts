@@ -12,6 +12,7 @@ import type { OpenCatalog } from './catalog-fixtures.ts'
 import { runCatalogGroupsContract } from './catalog-groups.contract.ts'
 import { runCatalogProducersContract } from './catalog-producers.contract.ts'
 import { runCatalogTransactionsContract } from './catalog-transactions.contract.ts'
+import { runCatalogIdentitiesContract } from './catalog-identities.contract.ts'
 
 export type { OpenCatalog } from './catalog-fixtures.ts'
 export { runCatalogReopenContract } from './catalog-reopen.contract.ts'
@@ -417,5 +418,6 @@ export function runCatalogContract (name: string, open: OpenCatalog): void {
     runCatalogGroupsContract(open)
     runCatalogProducersContract(open)
     runCatalogTransactionsContract(open)
+    runCatalogIdentitiesContract(open)
   })
 }

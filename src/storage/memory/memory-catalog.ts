@@ -28,6 +28,7 @@ import { checkAppend, recordAppend } from '../producer-sequences.ts'
 import { MemoryGroupStore } from './memory-group-store.ts'
 import { MemoryProducerStore, dropProducersBelow, listProducers, type ProducerStates } from './memory-producer-store.ts'
 import { MemoryTransactionStore, dropAbortedBelow } from './memory-transaction-store.ts'
+import { MemoryIdentityCatalog } from './memory-identity-catalog.ts'
 
 interface PartitionState {
   logStartOffset: number
@@ -65,7 +66,7 @@ function firstRowEndingAtOrAfter (rows: readonly BatchCoordinate[], offset: numb
   return low
 }
 
-export class MemoryCatalog implements Catalog {
+export class MemoryCatalog extends MemoryIdentityCatalog implements Catalog {
   #clusters = new Map<string, ClusterRecord>()
   /** clusterId -> topic name -> topic. */
   #topicsByName = new Map<string, Map<string, TopicState>>()
@@ -80,8 +81,9 @@ export class MemoryCatalog implements Catalog {
   readonly #transactions = new MemoryTransactionStore()
   #isClosed = false
 
-  async close (): Promise<void> {
+  override async close (): Promise<void> {
     this.#isClosed = true
+    await super.close()
   }
 
   async createCluster (cluster: ClusterRecord): Promise<void> {

@@ -33,6 +33,7 @@ import type {
 import { checkAppend, recordAppend } from '../producer-sequences.ts'
 import { applyMigrations } from './migrations/index.ts'
 import { SqliteGroupStore } from './sqlite-group-store.ts'
+import { SqliteIdentityCatalog } from './sqlite-identity-catalog.ts'
 import { SqliteProducerStore, type KnownProducerStates } from './sqlite-producer-store.ts'
 import { SqliteTransactionStore } from './sqlite-transaction-store.ts'
 import { prepareStatements } from './sqlite-statements.ts'
@@ -92,7 +93,7 @@ export async function openSqliteCatalog (path: string, options: SqliteCatalogOpt
   }
 }
 
-export class SqliteCatalog implements Catalog {
+export class SqliteCatalog extends SqliteIdentityCatalog implements Catalog {
   #db: Database
   #sql: Statements
   #commit: Transaction<CommitFunction>
@@ -101,6 +102,7 @@ export class SqliteCatalog implements Catalog {
   #transactions: SqliteTransactionStore
 
   constructor (db: Database) {
+    super(db)
     this.#db = db
     this.#sql = prepareStatements(db)
     this.#groups = new SqliteGroupStore(db)

@@ -3,6 +3,7 @@
 import { Worker } from 'node:worker_threads'
 import { KafkaError, ServiceError } from '../../common/errors.ts'
 import type { Catalog } from '../catalog.ts'
+import type { IdentityCatalog } from '../catalog-identities.ts'
 import type { SqliteCatalogOptions } from './sqlite-catalog.ts'
 import type { CatalogCall, CatalogReply } from './sqlite-catalog-worker.ts'
 
@@ -11,13 +12,22 @@ interface Pending {
   reject: (error: unknown) => void
 }
 
+const identityMethods = [
+  'createAccount', 'getAccount', 'listAccounts', 'createUser', 'getUser', 'listUsers', 'deleteUser', 'createRole', 'getRole',
+  'listRoles', 'deleteRole', 'createAccessKey', 'getAccessKey', 'listAccessKeys', 'updateAccessKeyStatus', 'deleteAccessKey',
+  'recordAccessKeyUse', 'deleteExpiredAccessKeys', 'putInlinePolicy', 'getInlinePolicy', 'listInlinePolicies',
+  'deleteInlinePolicy', 'createManagedPolicy', 'getManagedPolicy', 'listManagedPolicies', 'deleteManagedPolicy',
+  'attachPolicy', 'detachPolicy', 'listAttachedPolicies', 'identityChangeCounter'
+] as const satisfies ReadonlyArray<keyof IdentityCatalog>
+
 const methods = [
   'createCluster', 'getCluster', 'listClusters', 'createTopic', 'getTopic', 'getTopicById', 'listTopics', 'deleteTopic',
   'setPartitionCount', 'setTopicConfigs', 'getPartitionOffsets', 'commitAppends', 'findBatches', 'findBatchByTimestamp',
   'findMaxTimestampBatch', 'advanceLogStartOffset', 'expireBatches', 'partitionSizeBytes', 'listReferencedObjectKeys',
   'registerNode', 'listLiveNodes', 'createGroup', 'getGroup', 'listGroups', 'updateGroup', 'deleteGroup', 'commitOffsets',
   'fetchOffsets', 'deleteOffsets', 'allocateProducerId', 'bumpProducerEpoch', 'getProducerId', 'listPartitionProducers',
-  'expireProducers', 'listAbortedTransactions', 'getTransaction', 'listTransactions', 'saveTransaction', 'completeTransaction'
+  'expireProducers', 'listAbortedTransactions', 'getTransaction', 'listTransactions', 'saveTransaction', 'completeTransaction',
+  ...identityMethods
 ] as const satisfies ReadonlyArray<keyof Catalog>
 
 function toError (error: Extract<CatalogReply, { error: unknown }>['error']): Error {

@@ -7,6 +7,7 @@ import { initialSchema } from './0001-initial.ts'
 import { consumerGroupsSchema } from './0002-consumer-groups.ts'
 import { producersSchema } from './0003-producers.ts'
 import { transactionsSchema } from './0004-transactions.ts'
+import { identitiesSchema } from './0005-identities.ts'
 
 export interface Migration {
   version: number
@@ -19,7 +20,8 @@ export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initialSchema },
   { version: 2, name: 'consumer-groups', sql: consumerGroupsSchema },
   { version: 3, name: 'producers', sql: producersSchema },
-  { version: 4, name: 'transactions', sql: transactionsSchema }
+  { version: 4, name: 'transactions', sql: transactionsSchema },
+  { version: 5, name: 'identities', sql: identitiesSchema }
 ]
 
 /** Applies the pending migrations in one write transaction; returns the schema version. */
