@@ -19,7 +19,7 @@ import { RetentionJob } from './log/retention.ts'
 import { GroupCoordinator } from './coordinators/group/group-coordinator.ts'
 import { TransactionCoordinator } from './coordinators/transaction/transaction-coordinator.ts'
 import { Authorizer } from './security/authorizer.ts'
-import { StaticIdentityDirectory, type IdentityDirectory } from './security/identity.ts'
+import type { IdentityDirectory } from './security/identity.ts'
 import { GroupOffsets } from './coordinators/group/group-offsets.ts'
 import { ConsumerGroupCoordinator } from './coordinators/consumer-group/consumer-group-coordinator.ts'
 import { systemScheduler } from './coordinators/group/scheduler.ts'
@@ -48,7 +48,7 @@ export interface RunningNode {
 export interface StartOptions {
   logger?: Logger
   clock?: Clock
-  /** Where SASL listeners look access keys and policies up (default: none, so every client is refused). */
+  /** Where SASL listeners look access keys and policies up (default: the Catalog's identities). */
   identities?: IdentityDirectory
   /** The account the deployment's clusters belong to, in their ARNs. */
   accountId?: string
@@ -94,7 +94,7 @@ export async function startNode (config: SkiffConfig, options: StartOptions = {}
     }, 'TLS certificate ready')
   }
   const { catalog, objectStore } = await openStorage({ catalogUrl: config.catalogUrl, objectStoreUrl: config.objectStoreUrl })
-  const identities = await bootstrapIdentities(catalog, config.dataDir, { logger: logger.child({ component: 'identities' }), clock })
+  const identities = await bootstrapIdentities(catalog, config.dataDir, { region: config.region, logger: logger.child({ component: 'identities' }), clock })
 
   const { clusterId, name } = config.defaultCluster
   if (await catalog.getCluster(clusterId) === undefined) {
@@ -141,9 +141,9 @@ export async function startNode (config: SkiffConfig, options: StartOptions = {}
   })
   await transactions.start()
 
-  const authorizer = new Authorizer({ identities: options.identities ?? new StaticIdentityDirectory(), logger: logger.child({ component: 'iam' }) })
+  const authorizer = new Authorizer({ identities: options.identities ?? identities.directory, logger: logger.child({ component: 'iam' }) })
   await authorizer.start()
-  const accountId = options.accountId ?? '000000000000'
+  const accountId = options.accountId ?? identities.accountId
   const clusterNames = new Map([[clusterId, name]])
 
   const dispatcher = new Dispatcher(handlers)
