@@ -10,6 +10,7 @@ import type { OffsetDeleteRequest, OffsetDeleteResponseTopic } from '../../proto
 import type { Catalog, CommittedOffset, GroupPartition, TopicRecord } from '../../storage/catalog.ts'
 import type { GroupCoordinator, GroupRequestContext } from './group-coordinator.ts'
 import { KeyedQueue } from './keyed-queue.ts'
+import { OffsetCommitWriter } from './offset-commit-writer.ts'
 
 /** Topic names and ids of a cluster, as the broker's TopicRegistry keeps them. */
 export interface TopicLookup {
@@ -50,12 +51,15 @@ export class GroupOffsets {
   readonly #catalog: Catalog
   readonly #topics: TopicLookup
   readonly #logger: Logger
-  /** Commits and deletions of one group, in arrival order. */
+  /** Commits' checks and deletions of one group, in arrival order. */
   readonly #queues = new KeyedQueue()
+  /** The checked commits' writes, in the same order, several per Catalog transaction when they pile up. */
+  readonly #writer: OffsetCommitWriter
 
   constructor (options: GroupOffsetsOptions) {
     this.#coordinator = options.coordinator
     this.#catalog = options.catalog
+    this.#writer = new OffsetCommitWriter(options.catalog)
     this.#topics = options.topics
     this.#logger = options.logger
   }
@@ -107,16 +111,20 @@ export class GroupOffsets {
     }
     if (pending.length === 0) return response
 
-    await this.#queues.run(this.#key(clusterId, groupId), async () => {
+    // Checked in order under the group's queue; the write is queued in the same order but awaited
+    // outside it, so that commits arriving meanwhile share the next Catalog transaction.
+    const written = await this.#queues.run(this.#key(clusterId, groupId), async () => {
       const errorCode = await this.#validateCommit(context, request)
       if (errorCode !== 0) {
         this.#logger.info({ ...log, errorCode }, 'OffsetCommit refused')
         for (const { entry } of pending) entry.errorCode = errorCode
-        return
+        return undefined
       }
-      const results = await this.#catalog.commitOffsets(clusterId, groupId, pending.map(({ offset }) => offset))
-      pending.forEach(({ entry }, index) => { entry.errorCode = results[index] ?? ErrorCode.UNKNOWN_SERVER_ERROR })
+      return { results: this.#writer.write(clusterId, groupId, pending.map(({ offset }) => offset)) }
     })
+    if (written === undefined) return response
+    const results = await written.results
+    pending.forEach(({ entry }, index) => { entry.errorCode = results[index] ?? ErrorCode.UNKNOWN_SERVER_ERROR })
     return response
   }
 
@@ -128,7 +136,10 @@ export class GroupOffsets {
    */
   async fetchOffsets (clusterId: string, groupId: string, topics: ReadonlyArray<{ name: string, partitionIndexes: number[] }> | null,
     requireStable: boolean): Promise<FetchedTopic[]> {
-    if (requireStable) await this.#queues.idle(this.#key(clusterId, groupId))
+    if (requireStable) {
+      await this.#queues.idle(this.#key(clusterId, groupId))
+      await this.#writer.idle(clusterId, groupId)
+    }
     if (topics === null) {
       const byTopic = new Map<string, FetchedTopic>()
       for (const offset of await this.#catalog.fetchOffsets(clusterId, groupId)) {
@@ -194,6 +205,7 @@ export class GroupOffsets {
           })
         }
       })
+      await this.#writer.idle(clusterId, groupId) // commits queued before this deletion land first
       const count = doomed.length === 0 ? 0 : await this.#catalog.deleteOffsets(clusterId, groupId, doomed)
       this.#logger.info({ group: groupId, deleted: count }, 'committed offsets deleted')
       return { errorCode: 0, topics }
