@@ -12,7 +12,8 @@ interface Pending {
 }
 
 const methods = [
-  'createCluster', 'getCluster', 'listClusters', 'createTopic', 'getTopic', 'getTopicById', 'listTopics', 'deleteTopic',
+  'createCluster', 'getCluster', 'listClusters', 'setClusterState', 'deleteCluster', 'getClusterTags', 'tagCluster', 'untagCluster',
+  'createTopic', 'getTopic', 'getTopicById', 'listTopics', 'deleteTopic',
   'setPartitionCount', 'setTopicConfigs', 'getPartitionOffsets', 'commitAppends', 'findBatches', 'findBatchByTimestamp',
   'findMaxTimestampBatch', 'advanceLogStartOffset', 'expireBatches', 'partitionSizeBytes', 'listReferencedObjectKeys',
   'registerNode', 'listLiveNodes', 'createGroup', 'getGroup', 'listGroups', 'updateGroup', 'deleteGroup', 'commitOffsets',

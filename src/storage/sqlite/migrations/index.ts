@@ -7,6 +7,7 @@ import { initialSchema } from './0001-initial.ts'
 import { consumerGroupsSchema } from './0002-consumer-groups.ts'
 import { producersSchema } from './0003-producers.ts'
 import { transactionsSchema } from './0004-transactions.ts'
+import { managedClustersSchema } from './0006-managed-clusters.ts'
 
 export interface Migration {
   version: number
@@ -19,7 +20,9 @@ export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initialSchema },
   { version: 2, name: 'consumer-groups', sql: consumerGroupsSchema },
   { version: 3, name: 'producers', sql: producersSchema },
-  { version: 4, name: 'transactions', sql: transactionsSchema }
+  { version: 4, name: 'transactions', sql: transactionsSchema },
+  // 5 is the identities' migration (another branch); the two meet at the merge.
+  { version: 6, name: 'managed-clusters', sql: managedClustersSchema }
 ]
 
 /** Applies the pending migrations in one write transaction; returns the schema version. */
