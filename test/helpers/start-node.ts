@@ -7,6 +7,7 @@ import type { TestContext } from 'node:test'
 import { pino } from 'pino'
 import { startNode, type RunningNode } from '../../src/app.ts'
 import { loadConfig, type SkiffConfigInput } from '../../src/config/config.ts'
+import type { IdentityDirectory } from '../../src/security/identity.ts'
 
 export interface LogLine {
   level: number
@@ -54,6 +55,8 @@ export interface StartTestNodeOptions {
   dataDir?: string
   /** Level of the captured log (default 'info'). */
   logLevel?: string
+  /** The control plane's identity directory (the control plane runs only when config.controlPlane is given). */
+  identities?: IdentityDirectory
 }
 
 export function makeTempDir (t: TestContext, prefix = 'skiff-test-'): string {
@@ -67,10 +70,12 @@ export async function startTestNode (t: TestContext, options: StartTestNodeOptio
   // An empty environment: SKIFF_* variables of the shell running the tests must not leak in.
   // The TLS listener only when a test asks for it (options.config.tls), then on a free port unless given.
   const tls = options.config?.tls === undefined ? { enabled: false } : { port: 0, ...options.config.tls }
-  const config = loadConfig({ host: '127.0.0.1', port: 0, logLevel: 'silent', ...options.config, tls, dataDir }, {})
+  // The control plane likewise, on a free port: its default 9099 would clash between tests.
+  const controlPlane = options.config?.controlPlane === undefined ? { enabled: false } : { port: 0, ...options.config.controlPlane }
+  const config = loadConfig({ host: '127.0.0.1', port: 0, logLevel: 'silent', ...options.config, tls, controlPlane, dataDir }, {})
   const logs = new LogCapture()
   const logger = pino({ level: options.logLevel ?? 'info', base: { service: 'skiff' } }, logs)
-  const node = await startNode(config, { logger })
+  const node = await startNode(config, { logger, identities: options.identities })
   let closing: Promise<void> | undefined
   const close = async (): Promise<void> => {
     closing ??= node.close()
