@@ -94,8 +94,14 @@ test('malformed JSON and a non-object body sent signed over the wire are BadRequ
   for (const [body, message] of [['{"clusterName": ', /not valid JSON/], ['"text"', /must be a JSON object/]] as const) {
     const signer = new SignatureV4({ service: 'kafka', region: 'us-east-1', credentials: ADMIN, sha256: NodeSha256 })
     const signed = await signer.sign({
-      method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: '/api/v2/clusters', query: {},
-      headers: { host: url.host, 'content-type': 'application/json' }, body
+      method: 'POST',
+      protocol: 'http:',
+      hostname: url.hostname,
+      port: Number(url.port),
+      path: '/api/v2/clusters',
+      query: {},
+      headers: { host: url.host, 'content-type': 'application/json' },
+      body
     })
     const response = await fetch(`${node.endpointUrl}/api/v2/clusters`, { method: 'POST', headers: signed.headers as Record<string, string>, body })
     assert.equal(response.status, 400)

@@ -22,7 +22,7 @@ export async function startControlPlaneNode (t: TestContext): Promise<ControlPla
     identities: testIdentities()
   })
   const caFile = join(started.dataDir, 'ca.pem')
-  writeFileSync(caFile, started.node.tls!.caPem)
+  writeFileSync(caFile, started.node.tls!.caPem!)
   const endpointUrl = `http://127.0.0.1:${started.node.controlPlanePort!}`
   const aws = async (args: readonly string[], credentials: TestCredentials = ADMIN): Promise<RunResult> =>
     await run('/usr/bin/aws', [...args, '--endpoint-url', endpointUrl, '--region', 'us-east-1'], {
