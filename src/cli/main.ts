@@ -2,6 +2,7 @@
 import { Command } from 'commander'
 import { registerUpCommand } from './commands/up.ts'
 import { registerCaCommand } from './commands/ca.ts'
+import { registerClusterCommand } from './commands/cluster.ts'
 
 const program = new Command()
 program
@@ -9,6 +10,7 @@ program
   .description('Skiff: a self-hosted, Kafka-compatible serverless streaming service')
 registerUpCommand(program)
 registerCaCommand(program)
+registerClusterCommand(program)
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`skiff: ${error instanceof Error ? error.message : String(error)}\n`)
