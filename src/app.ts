@@ -211,6 +211,7 @@ export async function startNode (config: SkiffConfig, options: StartOptions = {}
   nodeId = await register(config.nodeId !== -1 ? config.nodeId : savedNodeId)
   if (nodeIdFile !== undefined && nodeId !== savedNodeId) writeFileSync(nodeIdFile, `${nodeId}\n`)
   await clusterListeners.start()
+  await clusters.resume()
   if (controlPlane !== undefined) {
     await controlPlane.listen({ port: config.controlPlane.port, host: config.controlPlane.host })
     const address = controlPlane.server.address()

@@ -113,6 +113,18 @@ export class ClusterLifecycle {
     return deleting
   }
 
+  /**
+   * Finishes what a stopped node left half done: clusters still CREATING are opened (and made
+   * ACTIVE), clusters still DELETING are removed. Both steps may safely run twice.
+   */
+  async resume (): Promise<void> {
+    for (const cluster of await this.#options.catalog.listClusters()) {
+      if (cluster.arn === undefined) continue
+      if (cluster.state === 'CREATING') this.#inBackground(this.#activate(cluster))
+      if (cluster.state === 'DELETING') this.#inBackground(this.#remove(cluster))
+    }
+  }
+
   /** Resolves once every creation and deletion started so far has finished. */
   async settled (): Promise<void> {
     while (this.#background.size > 0) await Promise.all([...this.#background])

@@ -209,3 +209,18 @@ test('an unknown path is an AWS-shaped NotFoundException', async t => {
   const kit = await startControlPlaneKit(t)
   assertAwsError(await kit.request({ method: 'GET', path: '/v1/nothing-here' }), 404, 'NotFoundException', /No operation is served at GET \/v1\/nothing-here/)
 })
+
+test('resume finishes what a stopped node left: a CREATING cluster becomes ACTIVE, a DELETING one goes', async t => {
+  const kit = await startControlPlaneKit(t)
+  const staying = await createCluster(kit, 'half-created')
+  const leaving = await createCluster(kit, 'half-deleted')
+  const stayingId = staying.split('/').at(-1)!
+  const leavingId = leaving.split('/').at(-1)!
+  await kit.catalog.setClusterState(stayingId, 'CREATING')
+  await kit.catalog.setClusterState(leavingId, 'DELETING')
+  await kit.clusters.resume()
+  await kit.clusters.settled()
+  assert.equal((await kit.catalog.getCluster(stayingId))?.state, 'ACTIVE')
+  assert.equal(await kit.catalog.getCluster(leavingId), undefined)
+  assert.deepEqual(kit.endpoints.closed, [leavingId])
+})
