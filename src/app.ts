@@ -26,6 +26,10 @@ import { systemScheduler } from './coordinators/group/scheduler.ts'
 import { loadTlsMaterial, type TlsMaterial } from './security/tls/tls-material.ts'
 import { tlsServerOptions } from './security/tls/server-options.ts'
 import { bootstrapIdentities, type Identities } from './security/bootstrap-identities.ts'
+import { ClusterListeners } from './broker/cluster-listeners.ts'
+import { ClusterLifecycle } from './control-plane/cluster-lifecycle.ts'
+import { buildControlPlane } from './control-plane/server.ts'
+import { parseClusterArn } from './security/iam/arn.ts'
 
 export interface RunningNode {
   config: SkiffConfig
@@ -42,15 +46,21 @@ export interface RunningNode {
   objectStore: ObjectStore
   log: LogEngine
   logger: Logger
+  /** The control plane's bound port (the AWS Kafka REST API), when it runs. */
+  controlPlanePort: number | undefined
+  /** Tenant clusters' life cycle (what CreateClusterV2 and DeleteCluster start). */
+  clusters: ClusterLifecycle
+  /** Tenant clusters' Kafka endpoints on this node. */
+  clusterListeners: ClusterListeners
   close: () => Promise<void>
 }
 
 export interface StartOptions {
   logger?: Logger
   clock?: Clock
-  /** Where SASL listeners look access keys and policies up (default: the Catalog's identities). */
+  /** Where SASL listeners and the control plane look access keys and policies up (default: the Catalog's identities). */
   identities?: IdentityDirectory
-  /** The account the deployment's clusters belong to, in their ARNs. */
+  /** The account the deployment's default cluster belongs to, in its ARN. */
   accountId?: string
 }
 
@@ -190,6 +200,44 @@ export async function startNode (config: SkiffConfig, options: StartOptions = {}
     ports.tls = await tlsServer.listen(config.tls.port, config.host)
   }
   const port = ports[primaryListener]!
+
+  // Tenant clusters: a server per cluster with the cluster's id, TLS when the node has TLS material;
+  // its Metadata advertises the cluster's port, whatever listener the default cluster uses.
+  const clusterListeners = new ClusterListeners({
+    catalog,
+    topics,
+    host: config.host,
+    advertisedHost: config.advertisedHost,
+    clock,
+    logger: logger.child({ component: 'cluster-endpoints' }),
+    syncIntervalMs: config.clusterEndpoints.syncIntervalMs,
+    createServer: (cluster, clusterPort) => new BrokerServer({
+      ...serverOptions,
+      clusterId: cluster.clusterId,
+      listener: tls === undefined ? 'plaintext' : 'tls',
+      // An IAM cluster: SASL with MSK IAM always (tls.requireSasl is off only in tests of TLS itself).
+      requiresSasl: config.tls.requireSasl,
+      services: {
+        ...services,
+        brokers: () => [{ nodeId, host: config.advertisedHost, port: clusterPort, rack: null }],
+        clusterArn: id => (cluster.arn === undefined ? undefined : parseClusterArn(cluster.arn)) ?? services.clusterArn(id)
+      },
+      ...(tls === undefined ? {} : { tls: tlsServerOptions(tls, config.tls.handshakeTimeoutMs) })
+    })
+  })
+  let controlPlanePort: number | undefined
+  const clusters = new ClusterLifecycle({
+    catalog,
+    endpoints: clusterListeners,
+    region: config.region,
+    ports: config.clusterEndpoints,
+    reservedPorts: () => [...Object.values(ports), ...(controlPlanePort === undefined ? [] : [controlPlanePort])],
+    clock,
+    logger: logger.child({ component: 'clusters' })
+  })
+  const controlPlane = config.controlPlane.enabled
+    ? buildControlPlane({ catalog, clusters, endpoints: clusterListeners, identities: authorizer.identities, region: config.region, clock, logger })
+    : undefined
   const register = (nodeId: number): Promise<number> => catalog.registerNode({
     nodeId, host: config.advertisedHost, port, rack: null, leaseExpiresAtMs: clock.nowMs() + NODE_LEASE_MS
   })
@@ -198,6 +246,14 @@ export async function startNode (config: SkiffConfig, options: StartOptions = {}
   const savedNodeId = nodeIdFile !== undefined && existsSync(nodeIdFile) ? Number(readFileSync(nodeIdFile, 'utf8')) : -1
   nodeId = await register(config.nodeId !== -1 ? config.nodeId : savedNodeId)
   if (nodeIdFile !== undefined && nodeId !== savedNodeId) writeFileSync(nodeIdFile, `${nodeId}\n`)
+  await clusterListeners.start()
+  await clusters.resume()
+  if (controlPlane !== undefined) {
+    await controlPlane.listen({ port: config.controlPlane.port, host: config.controlPlane.host })
+    const address = controlPlane.server.address()
+    controlPlanePort = typeof address === 'object' && address !== null ? address.port : config.controlPlane.port
+    logger.info({ host: config.controlPlane.host, port: controlPlanePort, region: config.region }, 'control plane ready')
+  }
   const leaseTimer = setInterval(() => {
     register(nodeId).catch(error => logger.warn({ err: error }, 'node lease renewal failed'))
   }, NODE_LEASE_MS / 3)
@@ -209,13 +265,14 @@ export async function startNode (config: SkiffConfig, options: StartOptions = {}
     loadNodeTls(config, new Date(clock.nowMs())).then(renewed => {
       if (renewed.nodeCertificateIssuedBecause === undefined) return
       tlsServer.setSecureContext(tlsServerOptions(renewed, config.tls.handshakeTimeoutMs))
+      clusterListeners.setSecureContext(tlsServerOptions(renewed, config.tls.handshakeTimeoutMs))
       tls = renewed
       logger.info({ reason: renewed.nodeCertificateIssuedBecause, certificateExpires: renewed.notAfter.toISOString() }, 'TLS certificate re-issued')
     }, error => logger.error({ err: error }, 'TLS certificate check failed; the current certificate stays in use'))
   }, CERTIFICATE_CHECK_MS)
   certificateTimer.unref()
 
-  const retention = new RetentionJob({ catalog, objectStore, log, topics, clock, logger, clusterIds: [clusterId] })
+  const retention = new RetentionJob({ catalog, objectStore, log, topics, clock, logger, clusterIds: () => [clusterId, ...clusterListeners.clusterIds()] })
   retention.start()
   logger.info({ nodeId, ports, dataDir: config.dataDir, catalog: config.catalogUrl, objects: config.objectStoreUrl }, 'Skiff node started')
 
@@ -230,11 +287,17 @@ export async function startNode (config: SkiffConfig, options: StartOptions = {}
     objectStore,
     log,
     logger,
+    controlPlanePort,
+    clusters,
+    clusterListeners,
     async close () {
       clearInterval(leaseTimer)
       clearInterval(certificateTimer)
       retention.stop()
       authorizer.stop()
+      await controlPlane?.close()
+      await clusters.settled()
+      await clusterListeners.stop()
       await Promise.all(servers.map(server => server.close()))
       await consumerGroups.close()
       await groups.close()

@@ -85,7 +85,8 @@ try {
     console.log(JSON.stringify({ run: index + 1, ...result }))
   }
   console.log(JSON.stringify({
-    members, partitions,
+    members,
+    partitions,
     settleSecondsMedian: median(results.map(result => result.settleSeconds)),
     roundsMax: Math.max(...results.map(result => result.rounds)),
     commitP50MsMedian: median(results.map(result => result.commitP50Ms)),

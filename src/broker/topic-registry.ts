@@ -44,6 +44,11 @@ export class TopicRegistry {
     this.#clusters.set(clusterId, cluster)
   }
 
+  /** Drops a deleted cluster's topics from memory (the Catalog removes them for good). */
+  forget (clusterId: string): void {
+    this.#clusters.delete(clusterId)
+  }
+
   isLoaded (clusterId: string): boolean {
     return this.#clusters.has(clusterId)
   }

@@ -3,6 +3,7 @@ import { Command } from 'commander'
 import { registerUpCommand } from './commands/up.ts'
 import { registerCaCommand } from './commands/ca.ts'
 import { registerIamCommand } from './commands/iam.ts'
+import { registerClusterCommand } from './commands/cluster.ts'
 
 const program = new Command()
 program
@@ -11,6 +12,7 @@ program
 registerUpCommand(program)
 registerCaCommand(program)
 registerIamCommand(program)
+registerClusterCommand(program)
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`skiff: ${error instanceof Error ? error.message : String(error)}\n`)

@@ -104,6 +104,21 @@ export interface SkiffConfig {
   }
   /** The cluster served on the plaintext listener until tenant clusters arrive. */
   defaultCluster: { clusterId: string, name: string }
+  /** The AWS Kafka REST API (CreateClusterV2 ...), plain HTTP. */
+  controlPlane: {
+    enabled: boolean
+    /** Interface it binds to; '' for `host`. */
+    host: string
+    port: number
+  }
+  /** Tenant clusters' Kafka endpoints: a TLS port per cluster on every node. */
+  clusterEndpoints: {
+    /** The first cluster gets the first free port from here (MSK's 9098), the next ones the next free ports up to lastPort. */
+    firstPort: number
+    lastPort: number
+    /** How often a node reads the Catalog for clusters created or deleted through another node. */
+    syncIntervalMs: number
+  }
 }
 
 const MiB = 1024 * 1024
@@ -156,7 +171,9 @@ export function defaultConfig (): SkiffConfig {
       consumerHeartbeatIntervalMs: 5000
     },
     transactions: { maxTimeoutMs: 900_000, abortCheckIntervalMs: 10_000 },
-    defaultCluster: { clusterId: 'skiff-default-cluster', name: 'default' }
+    defaultCluster: { clusterId: 'skiff-default-cluster', name: 'default' },
+    controlPlane: { enabled: true, host: '', port: 9099 },
+    clusterEndpoints: { firstPort: 9098, lastPort: 9197, syncIntervalMs: 2000 }
   }
 }
 
@@ -204,7 +221,9 @@ function fromEnvironment (env: NodeJS.ProcessEnv): SkiffConfigInput {
     logLevel: env.SKIFF_LOG_LEVEL,
     flush: { ms: number('SKIFF_FLUSH_MS'), bytes: number('SKIFF_FLUSH_BYTES') },
     limits: { consumerGroupsPerCluster: number('SKIFF_CONSUMER_GROUPS_PER_CLUSTER') },
-    transactions: { abortCheckIntervalMs: number('SKIFF_TRANSACTION_ABORT_CHECK_INTERVAL_MS') }
+    transactions: { abortCheckIntervalMs: number('SKIFF_TRANSACTION_ABORT_CHECK_INTERVAL_MS') },
+    controlPlane: { host: env.SKIFF_API_HOST, port: number('SKIFF_API_PORT') },
+    clusterEndpoints: { firstPort: number('SKIFF_CLUSTER_FIRST_PORT'), lastPort: number('SKIFF_CLUSTER_LAST_PORT') }
   }
 }
 
@@ -214,6 +233,7 @@ export function loadConfig (input: SkiffConfigInput = {}, env: NodeJS.ProcessEnv
   if (config.advertisedHost === '') config.advertisedHost = config.host === '0.0.0.0' ? '127.0.0.1' : config.host
   if (config.catalogUrl === '') config.catalogUrl = `sqlite:${config.dataDir}/catalog.db`
   if (config.objectStoreUrl === '') config.objectStoreUrl = `file:${config.dataDir}/objects`
+  if (config.controlPlane.host === '') config.controlPlane.host = config.host
   validate(config)
   return config
 }
@@ -235,6 +255,12 @@ function validate (config: SkiffConfig): void {
     }
     if (!(tls.handshakeTimeoutMs > 0)) problems.push('tls.handshakeTimeoutMs must be > 0')
   }
+  if (config.controlPlane.enabled && !isPort(config.controlPlane.port)) problems.push(`controlPlane.port ${config.controlPlane.port} is not a TCP port`)
+  const { firstPort, lastPort } = config.clusterEndpoints
+  if (!isPort(firstPort) || firstPort === 0 || !isPort(lastPort) || lastPort < firstPort) {
+    problems.push(`clusterEndpoints: ${firstPort}-${lastPort} is not a range of TCP ports (1-65535, first <= last)`)
+  }
+  if (!(config.clusterEndpoints.syncIntervalMs >= 0)) problems.push('clusterEndpoints.syncIntervalMs must be >= 0')
   if (!(config.flush.ms >= 0)) problems.push('flush.ms must be >= 0')
   if (!(config.flush.bytes > 0)) problems.push('flush.bytes must be > 0')
   if (config.limits.maxMessageBytes > config.limits.maxRequestBytes) problems.push('maxMessageBytes exceeds maxRequestBytes')

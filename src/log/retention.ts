@@ -16,7 +16,8 @@ export interface RetentionJobOptions {
   topics: TopicRegistry
   clock: Clock
   logger: Logger
-  clusterIds: string[]
+  /** The clusters whose topics this node trims; a function when clusters come and go. */
+  clusterIds: string[] | (() => string[])
   intervalMs?: number
   /**
    * Producer state and producer ids unused this long are forgotten (Kafka's producer.id.expiration.ms,
@@ -56,7 +57,8 @@ export class RetentionJob {
     const { catalog, objectStore, log, topics, clock } = this.#options
     const nowMs = clock.nowMs()
     let partitionsTrimmed = 0
-    for (const clusterId of this.#options.clusterIds) {
+    const { clusterIds } = this.#options
+    for (const clusterId of typeof clusterIds === 'function' ? clusterIds() : clusterIds) {
       for (const topic of topics.list(clusterId)) {
         const retentionMs = Number(effectiveTopicConfig(topic.configs, 'retention.ms'))
         const retentionBytes = Number(effectiveTopicConfig(topic.configs, 'retention.bytes'))

@@ -8,11 +8,34 @@
 // (accounts, users, keys, policies) is in catalog-identities.ts.
 import type { IdentityCatalog } from './catalog-identities.ts'
 
+/** A cluster's life cycle as MSK Serverless has it: CREATING -> ACTIVE -> DELETING (-> gone); FAILED on error. */
+export type ClusterState = 'CREATING' | 'ACTIVE' | 'DELETING' | 'FAILED'
+
+/** The `serverless` part of a CreateClusterV2 request, kept to be echoed by DescribeClusterV2. */
+export interface ServerlessClusterSettings {
+  vpcConfigs: Array<{ subnetIds: string[], securityGroupIds?: string[] }>
+  clientAuthentication?: { sasl?: { iam?: { enabled?: boolean } } }
+}
+
+/**
+ * A cluster: a namespace every other record is keyed by. The optional fields are set for clusters
+ * made through the control plane (CreateClusterV2), whose clusterId is the last segment of the
+ * ARN; the node's configured default cluster has none of them.
+ */
 export interface ClusterRecord {
   clusterId: string
   name: string
-  state: 'CREATING' | 'ACTIVE' | 'DELETING' | 'FAILED'
+  state: ClusterState
   createdAtMs: number
+  /** arn:aws:kafka:<region>:<accountId>:cluster/<name>/<clusterId>. */
+  arn?: string
+  /** The owning account; a name is unique among the clusters of one account. */
+  accountId?: string
+  serverless?: ServerlessClusterSettings
+  /** The TLS port every node serves this cluster on; unique in the deployment. */
+  bootstrapPort?: number
+  /** Why the cluster is FAILED (DescribeClusterV2 stateInfo.message). */
+  stateMessage?: string
 }
 
 export interface TopicRecord {
@@ -212,9 +235,29 @@ export interface CommittedOffset {
 export interface Catalog extends IdentityCatalog {
   close(): Promise<void>
 
-  createCluster(cluster: ClusterRecord): Promise<void>
+  /**
+   * Stores a new cluster with its tags. Throws ServiceError CLUSTER_NAME_TAKEN when the account
+   * has a cluster of that name, CLUSTER_PORT_TAKEN when another cluster has the bootstrap port,
+   * STORAGE_CONFLICT when the id is in use.
+   */
+  createCluster(cluster: ClusterRecord, tags?: Readonly<Record<string, string>>): Promise<void>
   getCluster(clusterId: string): Promise<ClusterRecord | undefined>
+  /** Every cluster, oldest first. */
   listClusters(): Promise<ClusterRecord[]>
+  /** Sets the state (and the FAILED reason, cleared when omitted); returns the updated cluster, undefined when it does not exist. */
+  setClusterState(clusterId: string, state: ClusterState, stateMessage?: string): Promise<ClusterRecord | undefined>
+  /**
+   * Removes the cluster and everything of it in one transaction: topics, partitions, coordinates,
+   * groups, committed offsets, producer ids and state, transactions, aborted ranges, tags. Returns
+   * false when it did not exist. Objects the coordinates pointed into are left to retention.
+   */
+  deleteCluster(clusterId: string): Promise<boolean>
+  /** The cluster's tags by key; empty when it has none or does not exist. */
+  getClusterTags(clusterId: string): Promise<Record<string, string>>
+  /** Adds or overwrites tags; false when the cluster does not exist. */
+  tagCluster(clusterId: string, tags: Readonly<Record<string, string>>): Promise<boolean>
+  /** Removes the tags of these keys (absent ones are ignored); false when the cluster does not exist. */
+  untagCluster(clusterId: string, tagKeys: readonly string[]): Promise<boolean>
 
   /** Creates the topic and its partitions (offsets 0/0). Throws KafkaError TOPIC_ALREADY_EXISTS. */
   createTopic(topic: TopicRecord): Promise<void>

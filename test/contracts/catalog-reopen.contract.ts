@@ -6,7 +6,8 @@ import { describe, it } from 'node:test'
 import type { TestContext } from 'node:test'
 import { ErrorCode } from '../../src/protocol/error-codes.ts'
 import type { Catalog } from '../../src/storage/catalog.ts'
-import { CLUSTER, batchAppend, topicRecord } from './catalog-fixtures.ts'
+import { CLUSTER, OTHER_CLUSTER, batchAppend, topicRecord } from './catalog-fixtures.ts'
+import { managedCluster } from './catalog-clusters.contract.ts'
 import { committed, groupRecord } from './catalog-groups.contract.ts'
 import { appended, duplicateOf, producerAppend } from './catalog-producers.contract.ts'
 import { runIdentityReopenContract } from './catalog-identities.contract.ts'
@@ -46,6 +47,22 @@ export function runCatalogReopenContract (name: string, location: (t: TestContex
       const [result] = await second.commitAppends('object-2', [batchAppend(topic, 0, { position: 0, size: 10, offsetCount: 1 })])
       assert.deepEqual(result, { errorCode: 0, baseOffset: 10, logStartOffset: 3 })
       assert.ok(await second.registerNode({ nodeId: -1, host: 'h2', port: 9092, rack: null, leaseExpiresAtMs: 100 }) > nodeId)
+    })
+
+    it('keeps a control-plane cluster (ARN, settings, port, state, tags) across close and reopen; a second connection sees its name taken', async t => {
+      const open = await location(t)
+      const first = await open()
+      const cluster = managedCluster(CLUSTER, 'orders')
+      await first.createCluster(cluster, { env: 'dev' })
+      await first.setClusterState(CLUSTER, 'ACTIVE')
+      await first.close()
+      const second = await open()
+      const third = await open()
+      t.after(() => second.close())
+      t.after(() => third.close())
+      assert.deepEqual(await second.getCluster(CLUSTER), { ...cluster, state: 'ACTIVE' })
+      assert.deepEqual(await second.getClusterTags(CLUSTER), { env: 'dev' })
+      await assert.rejects(third.createCluster(managedCluster(OTHER_CLUSTER, 'orders', { bootstrapPort: 1 })), /already has a cluster named orders/)
     })
 
     it('keeps groups and committed offsets across close and reopen', async t => {

@@ -9,6 +9,7 @@ import {
   CLUSTER, OTHER_CLUSTER, batchAppend, commitRows, isKafkaError, offsetsOf, openWithTopic, opened, topicRecord
 } from './catalog-fixtures.ts'
 import type { OpenCatalog } from './catalog-fixtures.ts'
+import { runCatalogClustersContract } from './catalog-clusters.contract.ts'
 import { runCatalogGroupsContract } from './catalog-groups.contract.ts'
 import { runCatalogProducersContract } from './catalog-producers.contract.ts'
 import { runCatalogTransactionsContract } from './catalog-transactions.contract.ts'
@@ -415,6 +416,7 @@ export function runCatalogContract (name: string, open: OpenCatalog): void {
       })
     })
 
+    runCatalogClustersContract(open)
     runCatalogGroupsContract(open)
     runCatalogProducersContract(open)
     runCatalogTransactionsContract(open)

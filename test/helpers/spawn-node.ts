@@ -48,6 +48,8 @@ export async function spawnNode (t: TestContext, options: SpawnNodeOptions): Pro
   const extraArgs = options.extraArgs ?? []
   // No TLS listener unless the test asks for one: its default port 9098 would clash between tests.
   const tlsArgs = extraArgs.some(arg => arg.startsWith('--tls')) ? [] : ['--no-tls']
+  // Nor the control plane, whose default port 9099 would clash too.
+  if (!extraArgs.some(arg => arg.startsWith('--api'))) tlsArgs.push('--no-api')
   const args = ['up', '--data-dir', dataDir, '--port', String(port), '--host', '127.0.0.1', '--log-level', 'info', ...tlsArgs, ...extraArgs]
   const env = { ...process.env }
   for (const name of Object.keys(env)) if (name.startsWith('SKIFF_')) delete env[name]

@@ -55,7 +55,7 @@ export interface StartTestNodeOptions {
   dataDir?: string
   /** Level of the captured log (default 'info'). */
   logLevel?: string
-  /** For a node with an IAM listener: where its SASL and policies come from. */
+  /** Where SASL listeners and the control plane look identities up (the control plane runs only when config.controlPlane is given). */
   identities?: IdentityDirectory
   accountId?: string
 }
@@ -71,7 +71,9 @@ export async function startTestNode (t: TestContext, options: StartTestNodeOptio
   // An empty environment: SKIFF_* variables of the shell running the tests must not leak in.
   // The TLS listener only when a test asks for it (options.config.tls), then on a free port unless given.
   const tls = options.config?.tls === undefined ? { enabled: false } : { port: 0, ...options.config.tls }
-  const config = loadConfig({ host: '127.0.0.1', port: 0, logLevel: 'silent', ...options.config, tls, dataDir }, {})
+  // The control plane likewise, on a free port: its default 9099 would clash between tests.
+  const controlPlane = options.config?.controlPlane === undefined ? { enabled: false } : { port: 0, ...options.config.controlPlane }
+  const config = loadConfig({ host: '127.0.0.1', port: 0, logLevel: 'silent', ...options.config, tls, controlPlane, dataDir }, {})
   const logs = new LogCapture()
   const logger = pino({ level: options.logLevel ?? 'info', base: { service: 'skiff' } }, logs)
   const node = await startNode(config, { logger, identities: options.identities, accountId: options.accountId })

@@ -2,6 +2,7 @@
 // exact requests (bad input, fuzzing, reading Fetch responses byte for byte) or admin steps
 // before a real client takes over.
 import net from 'node:net'
+import tls from 'node:tls'
 import type { ApiDescriptor } from '../../src/protocol/api-descriptor.ts'
 import { decodeResponseFrame, encodeRequestFrame } from '../../src/protocol/frame.ts'
 import { CreateTopicsApi } from '../../src/protocol/messages/create-topics.ts'
@@ -38,11 +39,12 @@ export class WireClient {
     }))
   }
 
-  static async connect (bootstrap: string): Promise<WireClient> {
+  /** Connects over plain TCP, or over TLS with these options (e.g. `{ ca }`). */
+  static async connect (bootstrap: string, options: { tls?: tls.ConnectionOptions } = {}): Promise<WireClient> {
     const [host, port] = bootstrap.split(':') as [string, string]
-    const socket = net.connect({ host, port: Number(port) })
+    const socket = options.tls === undefined ? net.connect({ host, port: Number(port) }) : tls.connect({ host, port: Number(port), ...options.tls })
     await new Promise<void>((resolve, reject) => {
-      socket.once('connect', resolve)
+      socket.once(options.tls === undefined ? 'connect' : 'secureConnect', resolve)
       socket.once('error', reject)
     })
     socket.setNoDelay(true)
@@ -153,8 +155,8 @@ export interface TopicSpec {
 }
 
 /** Creates topics with CreateTopics v5 over a raw connection; fails on any error but TOPIC_ALREADY_EXISTS. */
-export async function createTopics (bootstrap: string, topics: TopicSpec[]): Promise<void> {
-  const client = await WireClient.connect(bootstrap)
+export async function createTopics (bootstrap: string, topics: TopicSpec[], options: { tls?: tls.ConnectionOptions } = {}): Promise<void> {
+  const client = await WireClient.connect(bootstrap, options)
   try {
     const response = await client.request(CreateTopicsApi, 5, {
       topics: topics.map(topic => ({

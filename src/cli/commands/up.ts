@@ -19,6 +19,10 @@ interface UpOptions {
   advertisedHost?: string
   logLevel?: string
   flushMs?: string
+  api: boolean
+  apiPort?: string
+  apiHost?: string
+  region?: string
 }
 
 /** A flag's number, or a clear error naming the flag. */
@@ -50,6 +54,10 @@ export function registerUpCommand (program: Command): void {
     .option('--tls-name <name>', 'extra DNS name or IP for the generated certificate; repeat or comma-separate (env SKIFF_TLS_NAMES)', collect, [])
     .option('--advertised-host <host>', 'host name given to clients in Metadata')
     .option('--log-level <level>', 'trace, debug, info, warn, error')
+    .option('--api-port <port>', 'control-plane (AWS Kafka REST API) port (default 9099, env SKIFF_API_PORT)')
+    .option('--api-host <host>', 'interface for the control plane (default: --host, env SKIFF_API_HOST)')
+    .option('--no-api', 'do not run the control plane')
+    .option('--region <region>', 'AWS region Skiff answers as, in cluster ARNs and SigV4 scopes (default us-east-1, env SKIFF_REGION)')
     .option('--flush-ms <ms>', 'how long a flush waits for more batches (default 0: group commit only)')
     .action(async (options: UpOptions) => {
       if (options.port !== undefined && options.plaintextPort !== undefined && options.port !== options.plaintextPort) {
@@ -70,6 +78,8 @@ export function registerUpCommand (program: Command): void {
         },
         advertisedHost: options.advertisedHost,
         logLevel: options.logLevel,
+        region: options.region,
+        controlPlane: { enabled: options.api, port: portFlag('--api-port', options.apiPort), host: options.apiHost },
         flush: { ms: options.flushMs === undefined ? undefined : Number(options.flushMs) }
       })
       const node = await startNode(config)
@@ -78,6 +88,9 @@ export function registerUpCommand (program: Command): void {
         node.ports.tls !== undefined ? `TLS ${config.advertisedHost}:${node.ports.tls}` : undefined
       ].filter(listener => listener !== undefined)
       process.stdout.write(`Skiff is up: bootstrap ${listeners.join(', ')} (data in ${config.dataDir})\n`)
+      if (node.controlPlanePort !== undefined) {
+        process.stdout.write(`Control plane (AWS Kafka API): http://${config.controlPlane.host}:${node.controlPlanePort} (aws kafka ... --endpoint-url)\n`)
+      }
       if (node.tls?.source === 'generated') {
         process.stdout.write(`TLS clients trust the CA certificate printed by: skiff ca --data-dir ${config.dataDir}\n`)
       }

@@ -10,6 +10,7 @@ import type {
   BatchCoordinate,
   Catalog,
   ClusterRecord,
+  ClusterState,
   CommittedOffset,
   CreateGroupResult,
   ExpireOptions,
@@ -50,6 +51,12 @@ function newPartition (): PartitionState {
   return { logStartOffset: 0, highWatermark: 0, sizeBytes: 0, rows: [], producers: new Map(), aborted: [] }
 }
 
+function copyCluster (cluster: ClusterRecord): ClusterRecord {
+  const copy = { ...cluster }
+  if (cluster.serverless !== undefined) copy.serverless = structuredClone(cluster.serverless)
+  return copy
+}
+
 function copyTopic (topic: TopicRecord): TopicRecord {
   return { ...topic, configs: { ...topic.configs } }
 }
@@ -68,6 +75,8 @@ function firstRowEndingAtOrAfter (rows: readonly BatchCoordinate[], offset: numb
 
 export class MemoryCatalog extends MemoryIdentityCatalog implements Catalog {
   #clusters = new Map<string, ClusterRecord>()
+  /** clusterId -> tag key -> value; present for every stored cluster. */
+  #clusterTags = new Map<string, Map<string, string>>()
   /** clusterId -> topic name -> topic. */
   #topicsByName = new Map<string, Map<string, TopicState>>()
   #topicsById = new Map<string, TopicState>()
@@ -86,25 +95,76 @@ export class MemoryCatalog extends MemoryIdentityCatalog implements Catalog {
     await super.close()
   }
 
-  async createCluster (cluster: ClusterRecord): Promise<void> {
+  async createCluster (cluster: ClusterRecord, tags: Readonly<Record<string, string>> = {}): Promise<void> {
     this.#checkOpen()
     if (this.#clusters.has(cluster.clusterId)) {
       throw new ServiceError('STORAGE_CONFLICT', `cluster ${cluster.clusterId} already exists`)
     }
-    this.#clusters.set(cluster.clusterId, { ...cluster })
+    for (const other of this.#clusters.values()) {
+      if (cluster.accountId !== undefined && other.accountId === cluster.accountId && other.name === cluster.name) {
+        throw new ServiceError('CLUSTER_NAME_TAKEN', `account ${cluster.accountId} already has a cluster named ${cluster.name}`)
+      }
+      if (cluster.bootstrapPort !== undefined && other.bootstrapPort === cluster.bootstrapPort) {
+        throw new ServiceError('CLUSTER_PORT_TAKEN', `port ${cluster.bootstrapPort} already serves another cluster`)
+      }
+    }
+    this.#clusters.set(cluster.clusterId, copyCluster(cluster))
+    this.#clusterTags.set(cluster.clusterId, new Map(Object.entries(tags)))
   }
 
   async getCluster (clusterId: string): Promise<ClusterRecord | undefined> {
     this.#checkOpen()
     const cluster = this.#clusters.get(clusterId)
-    return cluster === undefined ? undefined : { ...cluster }
+    return cluster === undefined ? undefined : copyCluster(cluster)
   }
 
   async listClusters (): Promise<ClusterRecord[]> {
     this.#checkOpen()
     return [...this.#clusters.values()]
-      .map(cluster => ({ ...cluster }))
+      .map(copyCluster)
       .sort((a, b) => a.createdAtMs - b.createdAtMs || (a.clusterId < b.clusterId ? -1 : 1))
+  }
+
+  async setClusterState (clusterId: string, state: ClusterState, stateMessage?: string): Promise<ClusterRecord | undefined> {
+    this.#checkOpen()
+    const cluster = this.#clusters.get(clusterId)
+    if (cluster === undefined) return undefined
+    cluster.state = state
+    if (stateMessage === undefined) delete cluster.stateMessage
+    else cluster.stateMessage = stateMessage
+    return copyCluster(cluster)
+  }
+
+  async deleteCluster (clusterId: string): Promise<boolean> {
+    this.#checkOpen()
+    for (const name of [...(this.#topicsByName.get(clusterId)?.keys() ?? [])]) await this.deleteTopic(clusterId, name)
+    this.#topicsByName.delete(clusterId)
+    this.#groups.forgetCluster(clusterId)
+    this.#producers.forgetCluster(clusterId)
+    this.#transactions.forgetCluster(clusterId)
+    this.#clusterTags.delete(clusterId)
+    return this.#clusters.delete(clusterId)
+  }
+
+  async getClusterTags (clusterId: string): Promise<Record<string, string>> {
+    this.#checkOpen()
+    return Object.fromEntries([...(this.#clusterTags.get(clusterId) ?? [])].sort(([a], [b]) => (a < b ? -1 : 1)))
+  }
+
+  async tagCluster (clusterId: string, tags: Readonly<Record<string, string>>): Promise<boolean> {
+    this.#checkOpen()
+    const stored = this.#clusterTags.get(clusterId)
+    if (stored === undefined || !this.#clusters.has(clusterId)) return false
+    for (const [key, value] of Object.entries(tags)) stored.set(key, value)
+    return true
+  }
+
+  async untagCluster (clusterId: string, tagKeys: readonly string[]): Promise<boolean> {
+    this.#checkOpen()
+    const stored = this.#clusterTags.get(clusterId)
+    if (stored === undefined || !this.#clusters.has(clusterId)) return false
+    for (const key of tagKeys) stored.delete(key)
+    return true
   }
 
   async createTopic (topic: TopicRecord): Promise<void> {

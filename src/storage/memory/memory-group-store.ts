@@ -96,6 +96,11 @@ export class MemoryGroupStore {
     return count
   }
 
+  /** Drops every group (and its offsets) of a deleted cluster. */
+  forgetCluster (clusterId: string): void {
+    this.#clusters.delete(clusterId)
+  }
+
   /** Drops every committed offset of a deleted topic. */
   forgetTopic (clusterId: string, topicId: string): void {
     for (const state of this.#clusters.get(clusterId)?.values() ?? []) {

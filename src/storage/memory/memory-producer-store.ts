@@ -51,6 +51,13 @@ export class MemoryProducerStore {
     return record === undefined || record.clusterId !== clusterId ? undefined : { ...record }
   }
 
+  /** Forgets every producer id of a deleted cluster. */
+  forgetCluster (clusterId: string): void {
+    for (const [producerId, record] of this.#producerIds) {
+      if (record.clusterId === clusterId) this.#producerIds.delete(producerId)
+    }
+  }
+
   /** Forgets producer ids untouched since before `idleBeforeMs`; returns how many. */
   expire (idleBeforeMs: number): number {
     let count = 0

@@ -46,6 +46,13 @@ export class MemoryTransactionStore {
     return false
   }
 
+  /** Drops every transactional id of a deleted cluster. */
+  forgetCluster (clusterId: string): void {
+    for (const [recordKey, record] of this.#records) {
+      if (record.clusterId === clusterId) this.#records.delete(recordKey)
+    }
+  }
+
   /** A deleted topic leaves every transaction. */
   forgetTopic (topicId: string): void {
     for (const record of this.#records.values()) record.partitions = record.partitions.filter(entry => entry.topicId !== topicId)

@@ -16,6 +16,7 @@ import type {
   BatchCoordinate,
   Catalog,
   ClusterRecord,
+  ClusterState,
   CommittedOffset,
   CreateGroupResult,
   ExpireOptions,
@@ -32,6 +33,7 @@ import type {
 } from '../catalog.ts'
 import { checkAppend, recordAppend } from '../producer-sequences.ts'
 import { applyMigrations } from './migrations/index.ts'
+import { SqliteClusterStore } from './sqlite-cluster-store.ts'
 import { SqliteGroupStore } from './sqlite-group-store.ts'
 import { SqliteIdentityCatalog } from './sqlite-identity-catalog.ts'
 import { SqliteProducerStore, type KnownProducerStates } from './sqlite-producer-store.ts'
@@ -97,6 +99,7 @@ export class SqliteCatalog extends SqliteIdentityCatalog implements Catalog {
   #db: Database
   #sql: Statements
   #commit: Transaction<CommitFunction>
+  #clusters: SqliteClusterStore
   #groups: SqliteGroupStore
   #producers: SqliteProducerStore
   #transactions: SqliteTransactionStore
@@ -105,6 +108,7 @@ export class SqliteCatalog extends SqliteIdentityCatalog implements Catalog {
     super(db)
     this.#db = db
     this.#sql = prepareStatements(db)
+    this.#clusters = new SqliteClusterStore(db)
     this.#groups = new SqliteGroupStore(db)
     this.#producers = new SqliteProducerStore(db)
     this.#transactions = new SqliteTransactionStore(db)
@@ -115,21 +119,39 @@ export class SqliteCatalog extends SqliteIdentityCatalog implements Catalog {
     if (this.#db.open) this.#db.close()
   }
 
-  async createCluster (cluster: ClusterRecord): Promise<void> {
-    try {
-      this.#sql.insertCluster.run(cluster.clusterId, cluster.name, cluster.state, cluster.createdAtMs)
-    } catch (error) {
-      if (!isConstraintError(error)) throw error
-      throw new ServiceError('STORAGE_CONFLICT', `cluster ${cluster.clusterId} already exists`, { cause: error })
-    }
+  async createCluster (cluster: ClusterRecord, tags: Readonly<Record<string, string>> = {}): Promise<void> {
+    this.#clusters.create(cluster, tags)
   }
 
   async getCluster (clusterId: string): Promise<ClusterRecord | undefined> {
-    return this.#sql.getCluster.get(clusterId)
+    return this.#clusters.get(clusterId)
   }
 
   async listClusters (): Promise<ClusterRecord[]> {
-    return this.#sql.listClusters.all()
+    return this.#clusters.list()
+  }
+
+  async setClusterState (clusterId: string, state: ClusterState, stateMessage?: string): Promise<ClusterRecord | undefined> {
+    return this.#clusters.setState(clusterId, state, stateMessage)
+  }
+
+  async deleteCluster (clusterId: string): Promise<boolean> {
+    return this.#writeTransaction(() => {
+      for (const name of this.#clusters.topicNames(clusterId)) this.#deleteTopicInTransaction(clusterId, name)
+      return this.#clusters.deleteRows(clusterId)
+    })
+  }
+
+  async getClusterTags (clusterId: string): Promise<Record<string, string>> {
+    return this.#clusters.tags(clusterId)
+  }
+
+  async tagCluster (clusterId: string, tags: Readonly<Record<string, string>>): Promise<boolean> {
+    return this.#clusters.tag(clusterId, tags)
+  }
+
+  async untagCluster (clusterId: string, tagKeys: readonly string[]): Promise<boolean> {
+    return this.#clusters.untag(clusterId, tagKeys)
   }
 
   async createTopic (topic: TopicRecord): Promise<void> {
@@ -166,17 +188,19 @@ export class SqliteCatalog extends SqliteIdentityCatalog implements Catalog {
   }
 
   async deleteTopic (clusterId: string, name: string): Promise<TopicRecord | undefined> {
-    return this.#writeTransaction(() => {
-      const row = this.#sql.getTopic.get(clusterId, name)
-      if (row === undefined) return undefined
-      this.#sql.deleteBatchesOfTopic.run(row.topicId)
-      this.#groups.forgetTopic(row.topicId)
-      this.#producers.forgetTopic(row.topicId)
-      this.#transactions.forgetTopic(row.topicId)
-      this.#sql.deletePartitions.run(row.topicId)
-      this.#sql.deleteTopic.run(row.topicId)
-      return toTopicRecord(row)
-    })
+    return this.#writeTransaction(() => this.#deleteTopicInTransaction(clusterId, name))
+  }
+
+  #deleteTopicInTransaction (clusterId: string, name: string): TopicRecord | undefined {
+    const row = this.#sql.getTopic.get(clusterId, name)
+    if (row === undefined) return undefined
+    this.#sql.deleteBatchesOfTopic.run(row.topicId)
+    this.#groups.forgetTopic(row.topicId)
+    this.#producers.forgetTopic(row.topicId)
+    this.#transactions.forgetTopic(row.topicId)
+    this.#sql.deletePartitions.run(row.topicId)
+    this.#sql.deleteTopic.run(row.topicId)
+    return toTopicRecord(row)
   }
 
   async setPartitionCount (clusterId: string, name: string, partitionCount: number): Promise<void> {

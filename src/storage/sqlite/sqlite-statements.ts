@@ -2,7 +2,7 @@
 // camelCase names of catalog.ts so that rows come back in the shape the interface returns.
 
 import type { Database, Statement } from 'better-sqlite3'
-import type { BatchCoordinate, ClusterRecord, NodeRecord } from '../catalog.ts'
+import type { BatchCoordinate, NodeRecord } from '../catalog.ts'
 
 export interface TopicRow {
   clusterId: string
@@ -30,17 +30,10 @@ const TOPIC_COLUMNS =
   'cluster_id AS clusterId, topic_id AS topicId, name, partition_count AS partitionCount, configs, created_at_ms AS createdAtMs'
 const BATCH_COLUMNS =
   'base_offset AS baseOffset, last_offset AS lastOffset, object_key AS objectKey, position, size, max_timestamp AS maxTimestamp'
-const CLUSTER_COLUMNS = 'cluster_id AS clusterId, name, state, created_at_ms AS createdAtMs'
 const NODE_COLUMNS = 'node_id AS nodeId, host, port, rack, lease_expires_at_ms AS leaseExpiresAtMs'
 
 export function prepareStatements (db: Database) {
   return {
-    insertCluster: db.prepare<[string, string, string, number]>(
-      'INSERT INTO clusters (cluster_id, name, state, created_at_ms) VALUES (?, ?, ?, ?)'
-    ),
-    getCluster: db.prepare<[string], ClusterRecord>(`SELECT ${CLUSTER_COLUMNS} FROM clusters WHERE cluster_id = ?`),
-    listClusters: db.prepare<[], ClusterRecord>(`SELECT ${CLUSTER_COLUMNS} FROM clusters ORDER BY created_at_ms, cluster_id`),
-
     insertTopic: db.prepare<[string, string, string, number, string, number]>(
       'INSERT INTO topics (topic_id, cluster_id, name, partition_count, configs, created_at_ms) VALUES (?, ?, ?, ?, ?, ?)'
     ),

@@ -21,7 +21,8 @@ const identityMethods = [
 ] as const satisfies ReadonlyArray<keyof IdentityCatalog>
 
 const methods = [
-  'createCluster', 'getCluster', 'listClusters', 'createTopic', 'getTopic', 'getTopicById', 'listTopics', 'deleteTopic',
+  'createCluster', 'getCluster', 'listClusters', 'setClusterState', 'deleteCluster', 'getClusterTags', 'tagCluster', 'untagCluster',
+  'createTopic', 'getTopic', 'getTopicById', 'listTopics', 'deleteTopic',
   'setPartitionCount', 'setTopicConfigs', 'getPartitionOffsets', 'commitAppends', 'findBatches', 'findBatchByTimestamp',
   'findMaxTimestampBatch', 'advanceLogStartOffset', 'expireBatches', 'partitionSizeBytes', 'listReferencedObjectKeys',
   'registerNode', 'listLiveNodes', 'createGroup', 'getGroup', 'listGroups', 'updateGroup', 'deleteGroup', 'commitOffsets',

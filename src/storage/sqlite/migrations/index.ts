@@ -8,6 +8,7 @@ import { consumerGroupsSchema } from './0002-consumer-groups.ts'
 import { producersSchema } from './0003-producers.ts'
 import { transactionsSchema } from './0004-transactions.ts'
 import { identitiesSchema } from './0005-identities.ts'
+import { managedClustersSchema } from './0006-managed-clusters.ts'
 
 export interface Migration {
   version: number
@@ -21,7 +22,8 @@ export const migrations: readonly Migration[] = [
   { version: 2, name: 'consumer-groups', sql: consumerGroupsSchema },
   { version: 3, name: 'producers', sql: producersSchema },
   { version: 4, name: 'transactions', sql: transactionsSchema },
-  { version: 5, name: 'identities', sql: identitiesSchema }
+  { version: 5, name: 'identities', sql: identitiesSchema },
+  { version: 6, name: 'managed-clusters', sql: managedClustersSchema }
 ]
 
 /** Applies the pending migrations in one write transaction; returns the schema version. */
