@@ -2,7 +2,7 @@
 # Runs Skiff's whole test suite: type check, lint, generated-code check, then every unit and end-to-end
 # test file through node:test. Installs what the suite needs when it is missing: npm dependencies,
 # and (as root) the Debian client packages the end-to-end tests drive (kcat, kafka-python,
-# confluent-kafka). Exits non-zero if any step fails.
+# confluent-kafka, awscli). Exits non-zero if any step fails.
 #
 #   bash scripts/test.sh              everything
 #   bash scripts/test.sh FILE...     only these test files (still type-checks and checks the codecs)
@@ -18,12 +18,13 @@ heading () { printf '\n=== %s\n' "$1"; }
 
 # --- what the suite needs -------------------------------------------------------------------
 
-debian_packages=(kcat python3-kafka python3-confluent-kafka librdkafka-dev pkg-config)
+debian_packages=(kcat python3-kafka python3-confluent-kafka librdkafka-dev pkg-config awscli)
 
 have_test_clients () {
   command -v kcat >/dev/null 2>&1 &&
     /usr/bin/python3 -c 'import kafka, confluent_kafka' >/dev/null 2>&1 &&
-    command -v pkg-config >/dev/null 2>&1 && pkg-config --exists rdkafka
+    command -v pkg-config >/dev/null 2>&1 && pkg-config --exists rdkafka &&
+    [ -x /usr/bin/aws ]
 }
 
 if ! have_test_clients; then

@@ -1,4 +1,5 @@
-// IAM ListAttachedUserPolicies: the managed policies attached to the user (name and ARN), filtered by PathPrefix, paged.
+// IAM ListAttachedUserPolicies: the managed policies attached to the user (name and ARN), filtered by
+// PathPrefix, paged.
 import { defineQueryOperation } from '../../query/query-operation.ts'
 import { listAttachedPolicies } from '../holder-policies.ts'
 import { userResource } from '../iam-resources.ts'

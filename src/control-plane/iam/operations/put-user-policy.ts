@@ -1,4 +1,6 @@
-// IAM PutUserPolicy: creates or replaces an inline policy of the user; the document is validated (MalformedPolicyDocument) and the user's inline policies may total 2048 characters without white space (LimitExceeded).
+// IAM PutUserPolicy: creates or replaces an inline policy of the user; the document is validated
+// (MalformedPolicyDocument) and the user's inline policies may total 2048 characters without white space
+// (LimitExceeded).
 import { defineQueryOperation } from '../../query/query-operation.ts'
 import { putInlinePolicy } from '../holder-policies.ts'
 import { userResource } from '../iam-resources.ts'

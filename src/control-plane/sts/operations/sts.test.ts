@@ -45,8 +45,8 @@ describe('STS', () => {
 
     api.advance(901_000)
     const expired = errorOf(await api.call({ Action: 'GetCallerIdentity' }, { credentials: session }))
-    assert.equal(expired.statusCode, 403)
-    assert.ok(['ExpiredToken', 'InvalidClientTokenId'].includes(expired.code), expired.code)
+    // The store no longer finds an expired key at all, so this is the unknown-key answer.
+    assert.deepEqual([expired.statusCode, expired.code], [403, 'InvalidClientTokenId'])
   })
 
   it('a role session without UserName gets ValidationError from GetUser', async () => {
