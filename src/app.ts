@@ -236,7 +236,16 @@ export async function startNode (config: SkiffConfig, options: StartOptions = {}
     logger: logger.child({ component: 'clusters' })
   })
   const controlPlane = config.controlPlane.enabled
-    ? buildControlPlane({ catalog, clusters, endpoints: clusterListeners, identities: authorizer.identities, region: config.region, clock, logger })
+    ? buildControlPlane({
+      catalog,
+      clusters,
+      endpoints: clusterListeners,
+      identities: authorizer.identities,
+      region: config.region,
+      clock,
+      logger,
+      query: { store: identities.store, authorizer, logger: logger.child({ component: 'iam-api' }), region: config.region, clock }
+    })
     : undefined
   const register = (nodeId: number): Promise<number> => catalog.registerNode({
     nodeId, host: config.advertisedHost, port, rack: null, leaseExpiresAtMs: clock.nowMs() + NODE_LEASE_MS

@@ -1,6 +1,7 @@
-// The control-plane HTTP server: the AWS Kafka REST API (restJson1, spec 6) on fastify. Each
-// request is read as raw bytes (SigV4 signs them), verified, parsed, handed to its operation, and
-// answered with camelCase JSON or an AWS error shape (errors.ts).
+// The control-plane HTTP server on fastify: the AWS Kafka REST API (restJson1, spec 6), and on
+// `POST /` the IAM and STS query APIs (query/handle-query-request.ts). Each request is read as raw
+// bytes (SigV4 signs them), verified, parsed, handed to its operation, and answered with camelCase
+// JSON (or XML for IAM/STS) or an AWS error shape (errors.ts).
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import type { Clock } from '../common/clock.ts'
 import type { Logger } from '../common/logger.ts'
@@ -12,6 +13,7 @@ import type { ControlPlaneOperation } from './operation.ts'
 import { operations } from './operations/index.ts'
 import { CallerAuthenticator } from './sigv4.ts'
 import { isRecord } from './validation.ts'
+import { handleQueryRequest, type QueryDependencies } from './query/handle-query-request.ts'
 
 /** Largest request body accepted; CreateClusterV2 with 50 tags is a few KiB. */
 const MAX_BODY_BYTES = 1024 * 1024
@@ -26,6 +28,8 @@ export interface ControlPlaneOptions {
   region: string
   clock: Clock
   logger: Logger
+  /** The IAM and STS APIs on `POST /`; left out, they are not served. */
+  query?: QueryDependencies
 }
 
 function parseBody (raw: Buffer | undefined): Record<string, unknown> {
@@ -73,6 +77,23 @@ export function buildControlPlane (options: ControlPlaneOptions): FastifyInstanc
     return await reply.code(200).header('content-type', 'application/json').send(Buffer.from(JSON.stringify(result ?? {})))
   }
   for (const operation of operations) app.route({ method: operation.method, url: operation.url, handler: route(operation) })
+
+  const { query } = options
+  if (query !== undefined) {
+    app.post('/', async (request, reply) => {
+      const [path = '/', rawQuery = ''] = request.raw.url?.split('?', 2) ?? []
+      const answer = await handleQueryRequest({
+        method: request.method,
+        path,
+        query: rawQuery,
+        headers: request.raw.headersDistinct,
+        body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
+        sourceIp: request.ip,
+        isSecureTransport: false
+      }, query)
+      return await reply.code(answer.statusCode).headers(answer.headers).send(answer.body)
+    })
+  }
 
   app.setNotFoundHandler(async (request, reply) => {
     return await sendAwsError(reply, new ControlPlaneError('NotFoundException', `No operation is served at ${request.method} ${request.url.split('?')[0] ?? ''}`))
