@@ -55,8 +55,14 @@ test('IAM authorization of consumer group APIs', async t => {
   await t.test('JoinGroup, SyncGroup, Heartbeat and LeaveGroup need AlterGroup', async t => {
     const { client } = await connectAs(t, node, 'member', [allow(['AlterGroup'], [arn.group('app-*')])])
     const join = (groupId: string) => client.request(JoinGroupApi, 5, {
-      groupId, sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000, memberId: '', groupInstanceId: null, protocolType: 'consumer',
-      protocols: [{ name: 'range', metadata: Buffer.alloc(0) }], reason: null
+      groupId,
+      sessionTimeoutMs: 10_000,
+      rebalanceTimeoutMs: 10_000,
+      memberId: '',
+      groupInstanceId: null,
+      protocolType: 'consumer',
+      protocols: [{ name: 'range', metadata: Buffer.alloc(0) }],
+      reason: null
     })
     assert.equal((await join('app-join')).errorCode, ErrorCode.MEMBER_ID_REQUIRED, 'allowed: the join proceeds')
     const denied = await join('other')
