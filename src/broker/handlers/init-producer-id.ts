@@ -29,8 +29,8 @@ export const initProducerIdHandler = defineHandler({
   versions: { min: 0, max: 5 },
   async handle (request, { services, clusterId, apiVersion, logger, clientId, access }) {
     const { catalog, clock } = services
-    const isTransactional = request.transactionalId !== null && request.transactionalId !== ''
-    const denied = isTransactional ? access.errorFor('transactional-id', request.transactionalId ?? '') : access.errorFor('cluster')
+    const transactionalId = request.transactionalId === '' ? null : request.transactionalId
+    const denied = transactionalId !== null ? access.errorFor('transactional-id', transactionalId) : access.errorFor('cluster')
     if (denied !== 0) return refusal(denied)
     const hasProducerId = apiVersion >= 3 && request.producerId !== -1
     const hasEpoch = apiVersion >= 3 && request.producerEpoch !== -1
@@ -38,9 +38,9 @@ export const initProducerIdHandler = defineHandler({
       // Kafka refuses an id without an epoch and an epoch without an id alike.
       return refusal(ErrorCode.INVALID_REQUEST)
     }
-    if (isTransactional && request.transactionalId !== null) {
+    if (transactionalId !== null) {
       const expected = hasProducerId ? { producerId: request.producerId, producerEpoch: request.producerEpoch } : undefined
-      const result = await services.transactions.initProducerId(clusterId, request.transactionalId, request.transactionTimeoutMs, expected)
+      const result = await services.transactions.initProducerId(clusterId, transactionalId, request.transactionTimeoutMs, expected)
       if (!('producerId' in result)) {
         logger.info({ transactionalId: request.transactionalId, errorCode: result.errorCode, clientId }, 'InitProducerId refused')
         return refusal(transactionErrorFor(result.errorCode, apiVersion, 4))
