@@ -1,6 +1,8 @@
 // What AlterConfigs and IncrementalAlterConfigs share: Kafka's request checks (each resource once,
 // each config once per resource), the topic lookup, the policy check of a topic's new config set,
 // and storing it. Each handler only says how its operations turn the current set into the new one.
+// On an IAM listener each resource is authorized right after the duplicate-resource check:
+// AlterTopicDynamicConfiguration on a topic, AlterClusterDynamicConfiguration for brokers.
 import type { AlterConfigsResourceResponse } from '../protocol/messages/alter-configs.ts'
 import { ErrorCode } from '../protocol/error-codes.ts'
 import { KafkaError } from '../common/errors.ts'
@@ -8,7 +10,7 @@ import type { RequestContext } from './handler.ts'
 import { checkTopicConfig, effectiveTopicConfig, topicConfigDefinition, type TopicConfigLimits } from './topic-configs.ts'
 import { topicNameProblem } from './topic-name.ts'
 import { topicConfigLimits } from './topic-admin.ts'
-import { ConfigResourceType, refuseNonTopicAlteration } from './broker-configs.ts'
+import { ConfigResourceType, refuseNonTopicAlteration, requireConfigResourceAccess } from './broker-configs.ts'
 
 const LIST_TYPE = 7
 
@@ -75,6 +77,7 @@ export async function alterConfigResources<Config extends { name: string }> (
         if ((resourceCounts.get(keyOf(resource)) ?? 0) > 1) {
           throw new KafkaError(ErrorCode.INVALID_REQUEST, 'Each resource must appear at most once.')
         }
+        requireConfigResourceAccess(context.access, resourceType, resourceName)
         if (new Set(resource.configs.map(config => config.name)).size !== resource.configs.length) {
           throw new KafkaError(ErrorCode.INVALID_REQUEST, 'Error due to duplicate config keys')
         }

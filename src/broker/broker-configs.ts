@@ -1,6 +1,6 @@
 // Config resources other than topics. MSK Serverless sets broker configs itself ("You can't change
 // these"), so a broker resource shows a few read-only values clients and tools look for, and every
-// attempt to change one is refused.
+// attempt to change one is refused. Also the IAM check of any config resource, topics included.
 import type { DescribeConfigsResourceResult } from '../protocol/messages/describe-configs.ts'
 import { ErrorCode } from '../protocol/error-codes.ts'
 import { KafkaError } from '../common/errors.ts'
@@ -8,6 +8,7 @@ import type { SkiffConfig } from '../config/config.ts'
 import type { BrokerEndpoint } from './handler.ts'
 import { topicConfigDefinitions } from './topic-configs.ts'
 import { brokerSynonyms, ConfigSource } from './describe-topic-configs.ts'
+import type { RequestAccess } from './request-access.ts'
 
 /** Kafka's ConfigResource.Type ids. */
 export const ConfigResourceType = {
@@ -106,4 +107,14 @@ export function refuseNonTopicAlteration (resourceType: number, resourceName: st
     return new KafkaError(ErrorCode.INVALID_REQUEST, 'Broker loggers are managed by the service and cannot be changed')
   }
   return new KafkaError(ErrorCode.INVALID_REQUEST, `Unsupported resource type ${resourceType}: only topic (2) configs can be changed`)
+}
+
+/**
+ * The IAM check of a config resource (spec 4.3), made before anything else about it: a topic's
+ * own configuration action (TOPIC_AUTHORIZATION_FAILED), the cluster's for brokers and broker
+ * loggers (CLUSTER_AUTHORIZATION_FAILED). Other types are refused later as invalid.
+ */
+export function requireConfigResourceAccess (access: RequestAccess, resourceType: number, resourceName: string): void {
+  if (resourceType === ConfigResourceType.TOPIC) access.requireAllowed('topic', resourceName)
+  else if (resourceType === ConfigResourceType.BROKER || resourceType === ConfigResourceType.BROKER_LOGGER) access.requireAllowed('cluster')
 }

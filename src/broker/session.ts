@@ -4,6 +4,7 @@
 // principal and enforce nothing (the plaintext development listener).
 import { PolicySet } from '../security/iam/policy-evaluator.ts'
 import type { Principal } from '../security/identity.ts'
+import type { KafkaCheckResult } from '../security/iam/kafka-authorization.ts'
 
 export type SaslMechanism = 'OAUTHBEARER' | 'AWS_MSK_IAM'
 
@@ -19,8 +20,8 @@ export class ConnectionSession {
   policies: PolicySet = PolicySet.EMPTY
   /** The Authorizer generation `policies` and `decisions` were taken at. */
   policyGeneration = Number.NaN
-  /** Allowed or not, by action and resource ARN. */
-  readonly decisions = new Map<string, boolean>()
+  /** Decisions (allowed or not, and why), by action and resource ARN. */
+  readonly decisions = new Map<string, KafkaCheckResult>()
   /** The response being written is the last: the connection closes after it (a failed authentication). */
   closeAfterResponse = false
 

@@ -1,12 +1,15 @@
 // A minimal Kafka client over a raw socket, built on the project's own codecs: for tests that need
 // exact requests (bad input, fuzzing, reading Fetch responses byte for byte) or admin steps
-// before a real client takes over.
+// before a real client takes over. Over TLS with SASL OAUTHBEARER (an MSK IAM token) it drives the
+// IAM listener as any authenticated client would.
 import net from 'node:net'
 import tls from 'node:tls'
 import type { ApiDescriptor } from '../../src/protocol/api-descriptor.ts'
 import { decodeResponseFrame, encodeRequestFrame } from '../../src/protocol/frame.ts'
 import { CreateTopicsApi } from '../../src/protocol/messages/create-topics.ts'
 import { errorName } from '../../src/protocol/error-codes.ts'
+import { SaslHandshakeApi } from '../../src/protocol/messages/sasl-handshake.ts'
+import { SaslAuthenticateApi } from '../../src/protocol/messages/sasl-authenticate.ts'
 
 export class WireClient {
   readonly #socket: net.Socket
@@ -49,6 +52,46 @@ export class WireClient {
     })
     socket.setNoDelay(true)
     return new WireClient(socket)
+  }
+
+  /** A TLS connection checked against `caPem` (the listener's certificate authority). */
+  static async connectTls (bootstrap: string, caPem: string): Promise<WireClient> {
+    const [host, port] = bootstrap.split(':') as [string, string]
+    const socket = tls.connect({ host, port: Number(port), ca: [caPem], servername: host })
+    await new Promise<void>((resolve, reject) => {
+      socket.once('secureConnect', resolve)
+      socket.once('error', reject)
+    })
+    socket.setNoDelay(true)
+    return new WireClient(socket)
+  }
+
+  /**
+   * A TLS connection authenticated with SASL OAUTHBEARER: SaslHandshake v1, then SaslAuthenticate
+   * v2 carrying the MSK IAM token in RFC 7628's client-first message. Fails with the broker's
+   * error if authentication is refused.
+   */
+  static async connectIam (bootstrap: string, caPem: string, token: string): Promise<WireClient> {
+    const client = await WireClient.connectTls(bootstrap, caPem)
+    try {
+      await client.authenticate(token)
+      return client
+    } catch (error) {
+      client.close()
+      throw error
+    }
+  }
+
+  /** SaslHandshake v1 (OAUTHBEARER) and SaslAuthenticate v2 with the token; resolves to the session lifetime. */
+  async authenticate (token: string): Promise<number> {
+    const handshake = await this.request(SaslHandshakeApi, 1, { mechanism: 'OAUTHBEARER' })
+    if (handshake.errorCode !== 0) throw new Error(`SaslHandshake failed: ${errorName(handshake.errorCode)}`)
+    const authBytes = Buffer.from(`n,,\x01auth=Bearer ${token}\x01\x01`)
+    const authenticated = await this.request(SaslAuthenticateApi, 2, { authBytes })
+    if (authenticated.errorCode !== 0) {
+      throw new Error(`SaslAuthenticate failed: ${errorName(authenticated.errorCode)} ${authenticated.errorMessage ?? ''}`)
+    }
+    return authenticated.sessionLifetimeMs
   }
 
   /** host:port of this end, as the broker sees the client (and names it in its log lines). */

@@ -5,7 +5,9 @@
 // Each config goes through checkTopicConfig (POLICY_VIOLATION / INVALID_CONFIG); null values and
 // repeated resources or keys answer INVALID_REQUEST, as Kafka does; validateOnly checks only.
 // Broker resources answer POLICY_VIOLATION (the service sets them), other types INVALID_REQUEST.
-// Gaps: authorization (IAM) arrives later.
+// On an IAM listener a topic needs kafka-cluster:AlterTopicDynamicConfiguration
+// (TOPIC_AUTHORIZATION_FAILED, whether or not it exists) and brokers AlterClusterDynamicConfiguration
+// (CLUSTER_AUTHORIZATION_FAILED), checked right after the duplicate-resource check.
 import { AlterConfigsApi, type AlterableConfig } from '../../protocol/messages/alter-configs.ts'
 import { ErrorCode } from '../../protocol/error-codes.ts'
 import { KafkaError } from '../../common/errors.ts'

@@ -2,6 +2,8 @@
 // offset 0), or only checks that it could (validateOnly). Not an increase answers INVALID_PARTITIONS
 // with Kafka's messages; explicit assignments INVALID_REQUEST (placement is managed); going over the
 // cluster partition limit INVALID_REQUEST, as MSK does, counting earlier topics of the request.
+// On an IAM listener each topic needs kafka-cluster:AlterTopic, checked before anything else about
+// it (TOPIC_AUTHORIZATION_FAILED, whether or not it exists).
 // Gaps: no partition-creation rate limit (MSK: THROTTLING_QUOTA_EXCEEDED); timeoutMs is ignored.
 import { CreatePartitionsApi, type CreatePartitionsTopic, type CreatePartitionsTopicResult } from '../../protocol/messages/create-partitions.ts'
 import { ErrorCode } from '../../protocol/error-codes.ts'
@@ -48,6 +50,7 @@ export const createPartitionsHandler = defineHandler({
           continue
         }
         try {
+          context.access.requireAllowed('topic', name)
           const { topic, added } = checkIncrease(topicRequest, context)
           checkPartitionLimit(services.topics.partitionCount(clusterId) + partitionsAdded, added, services.config)
           if (request.validateOnly) {

@@ -6,6 +6,10 @@
 // cluster partition limit counts existing topics and earlier topics of the same request, and
 // answers INVALID_REQUEST as MSK does. v5+ results carry the effective configs, the partition count
 // and the replication factor; v7 the topic id (the zero id under validateOnly: nothing was made).
+// On an IAM listener each topic needs kafka-cluster:CreateTopic, checked before anything else about
+// it (TOPIC_AUTHORIZATION_FAILED, whether or not it exists); its configs, partition count and
+// replication factor are returned only with DescribeTopicDynamicConfiguration, otherwise
+// topicConfigErrorCode is TOPIC_AUTHORIZATION_FAILED, as Kafka answers.
 // Gaps: no topic-management rate limit (MSK: 2/s) and no separate compacted-partition limit yet;
 // timeoutMs is ignored (a topic exists once the Catalog commit returns).
 import {
@@ -74,7 +78,7 @@ export const createTopicsHandler = defineHandler({
   api: CreateTopicsApi,
   versions: { min: 2, max: 7 },
   async handle (request, context) {
-    const { services, clusterId, logger } = context
+    const { services, clusterId, logger, access } = context
     const counts = new Map<string, number>()
     for (const topic of request.topics) counts.set(topic.name, (counts.get(topic.name) ?? 0) + 1)
 
@@ -90,6 +94,7 @@ export const createTopicsHandler = defineHandler({
           continue
         }
         try {
+          access.requireAllowed('topic', topic.name)
           const { partitionCount, configs } = checkTopic(topic, context, reservedKeys)
           checkPartitionLimit(services.topics.partitionCount(clusterId) + partitionsAdded, partitionCount, services.config)
           let topicId = ZERO_UUID
@@ -101,17 +106,18 @@ export const createTopicsHandler = defineHandler({
             partitionsAdded += partitionCount
           }
           reservedKeys.set(topicCollisionKey(topic.name), topic.name)
-          results.set(topic.name, {
-            name: topic.name,
-            topicId,
-            errorCode: 0,
-            errorMessage: null,
-            topicConfigErrorCode: 0,
-            numPartitions: partitionCount,
-            replicationFactor: REPORTED_REPLICATION_FACTOR,
-            configs: describeTopicConfigs(configs).map(({ name, value, readOnly, configSource, isSensitive }) =>
-              ({ name, value, readOnly, configSource, isSensitive }))
-          })
+          const created = { name: topic.name, topicId, errorCode: 0, errorMessage: null }
+          const configsDenied = access.errorFor('topic', topic.name, 'return-configs')
+          results.set(topic.name, configsDenied !== 0
+            ? { ...created, topicConfigErrorCode: configsDenied, numPartitions: -1, replicationFactor: -1, configs: [] }
+            : {
+                ...created,
+                topicConfigErrorCode: 0,
+                numPartitions: partitionCount,
+                replicationFactor: REPORTED_REPLICATION_FACTOR,
+                configs: describeTopicConfigs(configs).map(({ name, value, readOnly, configSource, isSensitive }) =>
+                  ({ name, value, readOnly, configSource, isSensitive }))
+              })
         } catch (error) {
           if (!(error instanceof KafkaError)) throw error
           results.set(topic.name, failure(topic.name, error.errorCode, error.message))

@@ -3,11 +3,15 @@
 // state (objects no longer referenced go with the next retention pass). Unknown names answer
 // UNKNOWN_TOPIC_OR_PARTITION, unknown ids UNKNOWN_TOPIC_ID; a topic named twice, or by both name
 // and id in one entry, INVALID_REQUEST, as Kafka does. Gaps: timeoutMs is ignored (deletion is
-// done when the Catalog commit returns); no partition-deletion rate limit yet.
+// done when the Catalog commit returns); no partition-deletion rate limit yet. On an IAM listener
+// each topic needs kafka-cluster:DeleteTopic (TOPIC_AUTHORIZATION_FAILED): a topic named in the
+// request is checked before it is looked up, whether or not it exists; one given by id is checked
+// once the id is found (an unknown id answers UNKNOWN_TOPIC_ID).
 import { DeleteTopicsApi, type DeletableTopicResult } from '../../protocol/messages/delete-topics.ts'
 import { ErrorCode } from '../../protocol/error-codes.ts'
 import { ZERO_UUID } from '../../protocol/primitives/reader.ts'
 import { defineHandler } from '../handler.ts'
+import { authorizationMessage } from '../request-access.ts'
 
 interface Target {
   name: string | null
@@ -53,7 +57,7 @@ export const deleteTopicsHandler = defineHandler({
   api: DeleteTopicsApi,
   versions: { min: 1, max: 6 },
   async handle (request, context) {
-    const { services, clusterId, apiVersion, logger } = context
+    const { services, clusterId, apiVersion, logger, access } = context
     const targets = targetsOf(request.topicNames, request.topics, apiVersion)
     const responses = await services.topics.withChangeLock(clusterId, async () => {
       const responses: DeletableTopicResult[] = []
@@ -66,6 +70,12 @@ export const deleteTopicsHandler = defineHandler({
         const topic = target.name !== null
           ? services.topics.get(clusterId, target.name)
           : services.topics.getById(clusterId, target.topicId)
+        const checkedName = target.name ?? topic?.name
+        const denied = checkedName === undefined ? 0 : access.errorFor('topic', checkedName)
+        if (denied !== 0) {
+          responses.push(result(target.name, target.topicId, denied, authorizationMessage(denied)))
+          continue
+        }
         if (topic === undefined) {
           responses.push(target.name !== null
             ? result(target.name, ZERO_UUID, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'This server does not host this topic-partition.')

@@ -6,14 +6,17 @@
 // them. An illegal topic name answers INVALID_TOPIC_EXCEPTION, an unknown one
 // UNKNOWN_TOPIC_OR_PARTITION. BROKER resources (a live node id, or '' for cluster-wide defaults)
 // show a few read-only settings of the service (broker-configs.ts); BROKER_LOGGER and any other
-// type answer INVALID_REQUEST. Gaps: authorization (IAM) arrives later.
+// type answer INVALID_REQUEST. On an IAM listener a topic needs
+// kafka-cluster:DescribeTopicDynamicConfiguration (TOPIC_AUTHORIZATION_FAILED, whether or not it
+// exists), brokers and broker loggers DescribeClusterDynamicConfiguration on the cluster
+// (CLUSTER_AUTHORIZATION_FAILED), checked before anything else about the resource.
 import { DescribeConfigsApi, type DescribeConfigsResource, type DescribeConfigsResult } from '../../protocol/messages/describe-configs.ts'
 import { ErrorCode } from '../../protocol/error-codes.ts'
 import { KafkaError } from '../../common/errors.ts'
 import { defineHandler, type RequestContext } from '../handler.ts'
 import { topicNameProblem } from '../topic-name.ts'
 import { describeTopicConfigs } from '../describe-topic-configs.ts'
-import { checkBrokerResourceName, ConfigResourceType, describeBrokerConfigs } from '../broker-configs.ts'
+import { checkBrokerResourceName, ConfigResourceType, describeBrokerConfigs, requireConfigResourceAccess } from '../broker-configs.ts'
 
 interface DescribeOptions {
   includeSynonyms: boolean
@@ -25,6 +28,7 @@ function describeResource (resource: DescribeConfigsResource, options: DescribeO
   const { resourceType, resourceName } = resource
   const described = { errorCode: 0, errorMessage: null, resourceType, resourceName }
   const filter = { names: resource.configurationKeys, ...options }
+  requireConfigResourceAccess(context.access, resourceType, resourceName)
   switch (resourceType) {
     case ConfigResourceType.TOPIC: {
       const nameProblem = topicNameProblem(resourceName)

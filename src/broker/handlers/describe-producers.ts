@@ -1,6 +1,8 @@
 // DescribeProducers (key 61), v0. The producers each partition holds idempotent-producer state for
 // (kept in the Catalog with the sequence checks): id, epoch, last sequence and the last batch's
-// timestamp. Unknown topics and partitions answer UNKNOWN_TOPIC_OR_PARTITION.
+// timestamp. Unknown topics and partitions answer UNKNOWN_TOPIC_OR_PARTITION. On an IAM listener
+// each topic needs kafka-cluster:ReadData: a denied one answers TOPIC_AUTHORIZATION_FAILED on every
+// partition, whether or not it exists.
 // Gaps: no transactions yet, so coordinatorEpoch and currentTxnStartOffset are always -1.
 import { DescribeProducersApi, type PartitionResponse } from '../../protocol/messages/describe-producers.ts'
 import { ErrorCode } from '../../protocol/error-codes.ts'
@@ -8,14 +10,13 @@ import { lastSequenceOfState } from '../../storage/producer-sequences.ts'
 import type { TopicRecord } from '../../storage/catalog.ts'
 import { defineHandler, type RequestContext } from '../handler.ts'
 
+function partitionError (partitionIndex: number, errorCode: number, errorMessage: string | null): PartitionResponse {
+  return { partitionIndex, errorCode, errorMessage, activeProducers: [] }
+}
+
 async function describePartition (topic: TopicRecord | undefined, partitionIndex: number, context: RequestContext): Promise<PartitionResponse> {
   if (topic === undefined || partitionIndex < 0 || partitionIndex >= topic.partitionCount) {
-    return {
-      partitionIndex,
-      errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
-      errorMessage: 'This server does not host this topic-partition.',
-      activeProducers: []
-    }
+    return partitionError(partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'This server does not host this topic-partition.')
   }
   const states = await context.services.catalog.listPartitionProducers(topic.topicId, partitionIndex)
   return {
@@ -38,8 +39,11 @@ export const describeProducersHandler = defineHandler({
   versions: { min: 0, max: 0 },
   async handle (request, context) {
     const topics = await Promise.all(request.topics.map(async topicRequest => {
+      const denied = context.access.errorFor('topic', topicRequest.name)
       const topic = context.services.topics.get(context.clusterId, topicRequest.name)
-      const partitions = await Promise.all(topicRequest.partitionIndexes.map(index => describePartition(topic, index, context)))
+      const partitions = await Promise.all(topicRequest.partitionIndexes.map(index => denied !== 0
+        ? partitionError(index, denied, null)
+        : describePartition(topic, index, context)))
       return { name: topicRequest.name, partitions }
     }))
     return { throttleTimeMs: 0, topics }

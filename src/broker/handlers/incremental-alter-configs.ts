@@ -5,7 +5,9 @@
 // POLICY_VIOLATION, restating its value is not. Null values for SET/APPEND/SUBTRACT, unknown
 // operations, and repeated resources or keys answer INVALID_REQUEST; validateOnly checks only.
 // Broker resources answer POLICY_VIOLATION (the service sets them), BROKER_LOGGER and other types
-// INVALID_REQUEST. Gaps: authorization (IAM) arrives later.
+// INVALID_REQUEST. On an IAM listener a topic needs kafka-cluster:AlterTopicDynamicConfiguration
+// (TOPIC_AUTHORIZATION_FAILED, whether or not it exists) and brokers AlterClusterDynamicConfiguration
+// (CLUSTER_AUTHORIZATION_FAILED), checked right after the duplicate-resource check.
 import { IncrementalAlterConfigsApi, type AlterableConfig } from '../../protocol/messages/incremental-alter-configs.ts'
 import { ErrorCode } from '../../protocol/error-codes.ts'
 import { KafkaError } from '../../common/errors.ts'

@@ -12,6 +12,9 @@
 // producer's.
 // With a transactional id the transaction coordinator answers: the id's producer id at a raised
 // epoch, fencing older instances (and aborting a transaction they left open).
+// On an IAM listener, checked first: a transactional id needs kafka-cluster:AlterTransactionalId
+// on it (TRANSACTIONAL_ID_AUTHORIZATION_FAILED), an idempotent producer WriteDataIdempotently on
+// the cluster (CLUSTER_AUTHORIZATION_FAILED), as MSK documents.
 import { InitProducerIdApi, type InitProducerIdResponse } from '../../protocol/messages/init-producer-id.ts'
 import { ErrorCode } from '../../protocol/error-codes.ts'
 import { defineHandler } from '../handler.ts'
@@ -24,17 +27,20 @@ function refusal (errorCode: number): InitProducerIdResponse {
 export const initProducerIdHandler = defineHandler({
   api: InitProducerIdApi,
   versions: { min: 0, max: 5 },
-  async handle (request, { services, clusterId, apiVersion, logger, clientId }) {
+  async handle (request, { services, clusterId, apiVersion, logger, clientId, access }) {
     const { catalog, clock } = services
+    const transactionalId = request.transactionalId === '' ? null : request.transactionalId
+    const denied = transactionalId !== null ? access.errorFor('transactional-id', transactionalId) : access.errorFor('cluster')
+    if (denied !== 0) return refusal(denied)
     const hasProducerId = apiVersion >= 3 && request.producerId !== -1
     const hasEpoch = apiVersion >= 3 && request.producerEpoch !== -1
     if (hasProducerId !== hasEpoch) {
       // Kafka refuses an id without an epoch and an epoch without an id alike.
       return refusal(ErrorCode.INVALID_REQUEST)
     }
-    if (request.transactionalId !== null && request.transactionalId !== '') {
+    if (transactionalId !== null) {
       const expected = hasProducerId ? { producerId: request.producerId, producerEpoch: request.producerEpoch } : undefined
-      const result = await services.transactions.initProducerId(clusterId, request.transactionalId, request.transactionTimeoutMs, expected)
+      const result = await services.transactions.initProducerId(clusterId, transactionalId, request.transactionTimeoutMs, expected)
       if (!('producerId' in result)) {
         logger.info({ transactionalId: request.transactionalId, errorCode: result.errorCode, clientId }, 'InitProducerId refused')
         return refusal(transactionErrorFor(result.errorCode, apiVersion, 4))

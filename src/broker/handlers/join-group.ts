@@ -11,14 +11,19 @@
 // a client could get, this one is non-retriable in librdkafka, KafkaJS and Java (which fail with
 // it instead of retrying as they would COORDINATOR_NOT_AVAILABLE) and names a group size limit,
 // where GROUP_AUTHORIZATION_FAILED would send users to their IAM policies. The node logs the limit.
+// On an IAM listener the group needs kafka-cluster:AlterGroup (GROUP_AUTHORIZATION_FAILED).
 import { JoinGroupApi } from '../../protocol/messages/join-group.ts'
 import { defineHandler } from '../handler.ts'
 import { groupRequestContext } from '../group-context.ts'
+import { joinError } from '../../coordinators/group/classic-group-state.ts'
 
 export const joinGroupHandler = defineHandler({
   api: JoinGroupApi,
   versions: { min: 0, max: 9 },
   async handle (request, context) {
+    if (!context.access.allows('group', request.groupId)) {
+      return { throttleTimeMs: 0, ...joinError(request.memberId, context.access.deniedError('group')) }
+    }
     const result = await context.services.groups.joinGroup(groupRequestContext(context), request)
     return { throttleTimeMs: 0, ...result }
   }

@@ -5,7 +5,9 @@
 // (plaintext or TLS), so a client stays on the security protocol it chose. On an IAM listener a
 // full listing leaves out the topics the principal may not describe (kafka-cluster:DescribeTopic),
 // and a named one it may not describe answers TOPIC_AUTHORIZATION_FAILED whether or not it exists,
-// as Kafka answers. Gaps: authorized operations are reported as everything.
+// as Kafka answers. Authorized operations (v8+, when asked) are computed from the principal's
+// policies: each topic's (also for error entries, as Kafka does), and the cluster's (v8-10; 0 without
+// kafka-cluster:DescribeCluster). On a listener without IAM they are everything.
 import { MetadataApi, type MetadataResponseTopic } from '../../protocol/messages/metadata.ts'
 import { ErrorCode } from '../../protocol/error-codes.ts'
 import type { TopicRecord } from '../../storage/catalog.ts'
@@ -13,12 +15,9 @@ import { defineHandler, type BrokerEndpoint } from '../handler.ts'
 import { partitionReplicas } from '../partition-leaders.ts'
 import { ZERO_UUID } from '../../protocol/primitives/reader.ts'
 import { topicNameProblem } from '../topic-name.ts'
+import { UNKNOWN_AUTHORIZED_OPERATIONS as UNKNOWN_OPERATIONS } from '../../security/iam/kafka-acl-operations.ts'
 
-const UNKNOWN_OPERATIONS = -2147483648
-/** READ, WRITE, CREATE, DELETE, ALTER, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS as Kafka's AclOperation bits. */
-const TOPIC_OPERATIONS = (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 7) | (1 << 8) | (1 << 10) | (1 << 11)
-
-function describeTopic (topic: TopicRecord, brokers: BrokerEndpoint[], includeOperations: boolean): MetadataResponseTopic {
+function describeTopic (topic: TopicRecord, brokers: BrokerEndpoint[]): MetadataResponseTopic {
   const partitions = []
   for (let partition = 0; partition < topic.partitionCount; partition++) {
     const replicas = partitionReplicas(topic.topicId, partition, brokers)
@@ -38,7 +37,7 @@ function describeTopic (topic: TopicRecord, brokers: BrokerEndpoint[], includeOp
     topicId: topic.topicId,
     isInternal: false,
     partitions,
-    topicAuthorizedOperations: includeOperations ? TOPIC_OPERATIONS : UNKNOWN_OPERATIONS
+    topicAuthorizedOperations: UNKNOWN_OPERATIONS
   }
 }
 
@@ -51,12 +50,11 @@ export const metadataHandler = defineHandler({
   versions: { min: 0, max: 12 },
   async handle (request, { services, clusterId, apiVersion, listener, access }) {
     const brokers = services.brokers(listener)
-    const includeOperations = request.includeTopicAuthorizedOperations
     const listAll = request.topics === null || (apiVersion === 0 && request.topics.length === 0)
     const topics: MetadataResponseTopic[] = []
     if (listAll) {
       for (const topic of services.topics.list(clusterId)) {
-        if (access.allows('topic', topic.name, 'main', true)) topics.push(describeTopic(topic, brokers, includeOperations))
+        if (access.allows('topic', topic.name, 'main', true)) topics.push(describeTopic(topic, brokers))
       }
     } else {
       for (const requested of request.topics ?? []) {
@@ -67,20 +65,24 @@ export const metadataHandler = defineHandler({
         const name = topic?.name ?? requested.name
         if (name !== null && !access.allows('topic', name)) {
           topics.push(missingTopic(name, requested.topicId, access.deniedError('topic')))
-        } else if (topic !== undefined) topics.push(describeTopic(topic, brokers, includeOperations))
+        } else if (topic !== undefined) topics.push(describeTopic(topic, brokers))
         else if (byId) topics.push(missingTopic(null, requested.topicId, ErrorCode.UNKNOWN_TOPIC_ID))
         else if (topicNameProblem(requested.name ?? '') !== undefined) {
           topics.push(missingTopic(requested.name, ZERO_UUID, ErrorCode.INVALID_TOPIC_EXCEPTION))
         } else topics.push(missingTopic(requested.name, ZERO_UUID, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION))
       }
     }
+    if (apiVersion >= 8 && request.includeTopicAuthorizedOperations) {
+      for (const topic of topics) if (topic.name !== null) topic.topicAuthorizedOperations = access.authorizedOperations('topic', topic.name)
+    }
+    const includeClusterOperations = apiVersion >= 8 && apiVersion <= 10 && request.includeClusterAuthorizedOperations
     return {
       throttleTimeMs: 0,
       brokers: brokers.map(({ nodeId, host, port, rack }) => ({ nodeId, host, port, rack })),
       clusterId,
       controllerId: brokers[0]?.nodeId ?? -1,
       topics,
-      clusterAuthorizedOperations: UNKNOWN_OPERATIONS
+      clusterAuthorizedOperations: includeClusterOperations ? access.authorizedOperations('cluster') : UNKNOWN_OPERATIONS
     }
   }
 })

@@ -5,18 +5,41 @@
 // waiting in an ongoing transaction answers UNSTABLE_OFFSET_COMMIT (the client retries) as Kafka
 // does. v9 carries a member id and epoch: for a consumer-protocol (KIP-848) group they are checked
 // (UNKNOWN_MEMBER_ID, STALE_MEMBER_EPOCH, per group) unless both are absent (admin tools).
-import { OffsetFetchApi, type OffsetFetchResponse } from '../../protocol/messages/offset-fetch.ts'
+// On an IAM listener each group needs kafka-cluster:DescribeGroup, checked first
+// (GROUP_AUTHORIZATION_FAILED: per partition in v1, at the top level in v2-7, per group from v8),
+// then each named topic DescribeTopic (TOPIC_AUTHORIZATION_FAILED on its partitions, whether or
+// not it exists); a fetch of every topic leaves out the topics the principal may not describe.
+import { OffsetFetchApi, type OffsetFetchRequestTopic, type OffsetFetchResponse } from '../../protocol/messages/offset-fetch.ts'
 import { ErrorCode } from '../../protocol/error-codes.ts'
 import type { FetchedTopic } from '../../coordinators/group/group-offsets.ts'
 import { defineHandler, type RequestContext } from '../handler.ts'
 
-async function fetchGroup (context: RequestContext, groupId: string, topics: Parameters<RequestContext['services']['groupOffsets']['fetchOffsets']>[2],
-  requireStable: boolean): Promise<FetchedTopic[]> {
+function failedTopic ({ name, partitionIndexes }: OffsetFetchRequestTopic, errorCode: number): FetchedTopic {
+  return {
+    name,
+    partitions: partitionIndexes.map(partitionIndex => ({ partitionIndex, committedOffset: -1, committedLeaderEpoch: -1, metadata: '', errorCode }))
+  }
+}
+
+async function fetchGroup (context: RequestContext, groupId: string, topics: OffsetFetchRequestTopic[] | null, requireStable: boolean): Promise<FetchedTopic[]> {
+  const { services, clusterId, access } = context
+  const allowed: OffsetFetchRequestTopic[] = []
+  const denied: FetchedTopic[] = []
+  for (const topic of topics ?? []) {
+    if (access.allows('topic', topic.name)) allowed.push(topic)
+    else denied.push(failedTopic(topic, access.deniedError('topic')))
+  }
+  let fetched = await services.groupOffsets.fetchOffsets(clusterId, groupId, topics === null ? null : allowed, requireStable)
+  if (topics === null) fetched = fetched.filter(topic => access.allows('topic', topic.name, 'main', true))
+  if (requireStable) await markUnstable(context, groupId, fetched)
+  return [...fetched, ...denied]
+}
+
+/** Partitions with offsets waiting in an ongoing transaction answer UNSTABLE_OFFSET_COMMIT. */
+async function markUnstable (context: RequestContext, groupId: string, fetched: FetchedTopic[]): Promise<void> {
   const { services, clusterId } = context
-  const fetched = await services.groupOffsets.fetchOffsets(clusterId, groupId, topics, requireStable)
-  if (!requireStable) return fetched
   const pending = await services.transactions.pendingOffsetPartitions(clusterId, groupId)
-  if (pending.length === 0) return fetched
+  if (pending.length === 0) return
   const unstable = new Set(pending.map(({ topicId, partition }) => `${services.topics.getById(clusterId, topicId)?.name ?? ''}:${partition}`))
   for (const topic of fetched) {
     for (const partition of topic.partitions) {
@@ -25,18 +48,21 @@ async function fetchGroup (context: RequestContext, groupId: string, topics: Par
       partition.committedOffset = -1
     }
   }
-  return fetched
 }
 
 export const offsetFetchHandler = defineHandler({
   api: OffsetFetchApi,
   versions: { min: 1, max: 9 },
   async handle (request, context): Promise<OffsetFetchResponse> {
-    const { services, clusterId, apiVersion } = context
+    const { services, clusterId, apiVersion, access } = context
     const requireStable = apiVersion >= 7 && request.requireStable
     if (apiVersion >= 8) {
       const groups = []
       for (const group of request.groups) {
+        if (!access.allows('group', group.groupId)) {
+          groups.push({ groupId: group.groupId, topics: [], errorCode: access.deniedError('group') })
+          continue
+        }
         const memberError = apiVersion >= 9
           ? services.consumerGroups.validateOffsetFetch(clusterId, group.groupId, group.memberId, group.memberEpoch)
           : undefined
@@ -49,6 +75,12 @@ export const offsetFetchHandler = defineHandler({
         groups.push({ groupId: group.groupId, topics, errorCode: 0 })
       }
       return { throttleTimeMs: 0, topics: [], errorCode: 0, groups }
+    }
+    if (!access.allows('group', request.groupId)) {
+      const errorCode = access.deniedError('group')
+      // v1 has no top-level error code: Kafka puts the error on every requested partition.
+      const topics = apiVersion < 2 ? (request.topics ?? []).map(topic => failedTopic(topic, errorCode)) : []
+      return { throttleTimeMs: 0, topics, errorCode, groups: [] }
     }
     const topics = await fetchGroup(context, request.groupId, request.topics, requireStable)
     return { throttleTimeMs: 0, topics, errorCode: 0, groups: [] }

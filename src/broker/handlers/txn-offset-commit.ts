@@ -1,23 +1,30 @@
 // TxnOffsetCommit (key 28), v0-4: offsets a transactional producer commits for a consumer group
 // as part of its transaction (consume-transform-produce). They are stored when the transaction
 // commits and dropped when it aborts. The group's member and generation are checked as for
-// OffsetCommit when the client sends them (v3+).
+// OffsetCommit when the client sends them (v3+). On an IAM listener, checked first: the
+// transactional id needs kafka-cluster:AlterTransactionalId (TRANSACTIONAL_ID_AUTHORIZATION_FAILED),
+// then the group AlterGroup (GROUP_AUTHORIZATION_FAILED), each on every partition; then each topic
+// ReadData (TOPIC_AUTHORIZATION_FAILED on its partitions, whether or not it exists).
 import { TxnOffsetCommitApi } from '../../protocol/messages/txn-offset-commit.ts'
 import { ErrorCode } from '../../protocol/error-codes.ts'
 import type { CommittedOffset } from '../../storage/catalog.ts'
 import { defineHandler } from '../handler.ts'
 import { groupRequestContext } from '../group-context.ts'
 import { transactionErrorFor } from '../transaction-errors.ts'
+import { splitByTopicAccess, topicPartitionErrors } from '../topic-access.ts'
 
 export const txnOffsetCommitHandler = defineHandler({
   api: TxnOffsetCommitApi,
   versions: { min: 0, max: 4 },
   async handle (request, context) {
-    const { services, clusterId, apiVersion, logger } = context
+    const { services, clusterId, apiVersion, logger, access } = context
+    const refused = access.firstError(['transactional-id', request.transactionalId], ['group', request.groupId])
+    if (refused !== 0) return { throttleTimeMs: 0, topics: topicPartitionErrors(request.topics, refused) }
+    const { allowed, denied } = splitByTopicAccess(access, request.topics)
     const nowMs = services.clock.nowMs()
     const offsets: CommittedOffset[] = []
     const maxMetadata = services.config.groups.offsetMetadataMaxBytes
-    const codes = request.topics.map(({ name, partitions }) => {
+    const codes = allowed.map(({ name, partitions }) => {
       const topic = services.topics.get(clusterId, name)
       return partitions.map(partition => {
         if (topic === undefined || partition.partitionIndex < 0 || partition.partitionIndex >= topic.partitionCount) {
@@ -47,13 +54,13 @@ export const txnOffsetCommitHandler = defineHandler({
     if (errorCode !== 0) logger.info({ transactionalId: request.transactionalId, groupId: request.groupId, errorCode }, 'TxnOffsetCommit refused')
     return {
       throttleTimeMs: 0,
-      topics: request.topics.map(({ name, partitions }, topicIndex) => ({
+      topics: [...allowed.map(({ name, partitions }, topicIndex) => ({
         name,
         partitions: partitions.map(({ partitionIndex }, index) => {
           const code = codes[topicIndex]![index]!
           return { partitionIndex, errorCode: code === -1 ? errorCode : code }
         })
-      }))
+      })), ...denied]
     }
   }
 })

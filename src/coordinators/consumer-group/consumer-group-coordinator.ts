@@ -62,8 +62,7 @@ export interface ConsumerGroupCoordinatorOptions {
   newMemberId?: () => string
 }
 
-/** READ, DELETE and DESCRIBE as Kafka's AclOperation bits, as the classic coordinator reports them. */
-const GROUP_OPERATIONS = (1 << 3) | (1 << 6) | (1 << 8)
+/** authorizedOperations when the client did not ask for them. */
 const UNKNOWN_OPERATIONS = -2147483648
 
 function groupKey (clusterId: string, groupId: string): string {
@@ -143,8 +142,11 @@ export class ConsumerGroupCoordinator implements ConsumerGroupDirectory {
     return result
   }
 
-  /** ConsumerGroupDescribe: one entry per group id; GROUP_ID_NOT_FOUND for unknown and classic groups. */
-  async describe (clusterId: string, groupIds: readonly string[], includeAuthorizedOperations: boolean): Promise<DescribedGroup[]> {
+  /**
+   * ConsumerGroupDescribe: one entry per group id; GROUP_ID_NOT_FOUND for unknown and classic groups.
+   * `operationsOf` gives a group's authorizedOperations when the client asked for them.
+   */
+  async describe (clusterId: string, groupIds: readonly string[], operationsOf?: (groupId: string) => number): Promise<DescribedGroup[]> {
     const described: DescribedGroup[] = []
     for (const groupId of groupIds) {
       const group = this.peek(clusterId, groupId)
@@ -188,7 +190,7 @@ export class ConsumerGroupCoordinator implements ConsumerGroupDirectory {
           assignment: named(member.assigned),
           targetAssignment: named(group.targetAssignment.get(member.memberId) ?? new Map())
         })),
-        authorizedOperations: includeAuthorizedOperations ? GROUP_OPERATIONS : UNKNOWN_OPERATIONS
+        authorizedOperations: operationsOf?.(groupId) ?? UNKNOWN_OPERATIONS
       })
     }
     return described

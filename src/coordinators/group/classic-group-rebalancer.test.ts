@@ -215,7 +215,7 @@ describe('classic group rebalancer', () => {
       groupId: 's', memberId: '', members: [{ memberId: '', groupInstanceId: 'instance-a', reason: null }, { memberId: '', groupInstanceId: 'nobody', reason: null }]
     })
     assert.deepEqual(result.members.map(member => member.errorCode), [0, ErrorCode.UNKNOWN_MEMBER_ID])
-    const [described] = await coordinator.describeGroups(CLUSTER, ['s'], false)
+    const [described] = await coordinator.describeGroups(CLUSTER, ['s'])
     assert.equal(described?.groupState, 'Empty')
   })
 
@@ -233,7 +233,7 @@ describe('classic group rebalancer', () => {
     assert.deepEqual(sync.assignment, Buffer.from([0]), 'the assignment carries over')
     assert.equal(await coordinator.heartbeat(context(), 't', oldMemberId, 'instance-a', 1), ErrorCode.FENCED_INSTANCE_ID)
     assert.equal(await coordinator.heartbeat(context(), 't', rejoined.memberId, 'instance-a', 1), 0)
-    const [described] = await coordinator.describeGroups(CLUSTER, ['t'], false)
+    const [described] = await coordinator.describeGroups(CLUSTER, ['t'])
     assert.equal(described?.groupState, 'Stable')
     assert.equal(joined.length, 2)
   })

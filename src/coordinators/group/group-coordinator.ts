@@ -47,8 +47,6 @@ export interface GroupRequestContext {
   clientHost: string
 }
 
-/** READ, DELETE and DESCRIBE as Kafka's AclOperation bits: what a group reports when asked. */
-const GROUP_OPERATIONS = (1 << 3) | (1 << 6) | (1 << 8)
 const UNKNOWN_OPERATIONS = -2147483648
 
 function groupKey (clusterId: string, groupId: string): string {
@@ -245,11 +243,12 @@ export class GroupCoordinator {
       (states.size === 0 || states.has(group.groupState.toLowerCase())) && (types.size === 0 || types.has(group.groupType)))
   }
 
-  async describeGroups (clusterId: string, groupIds: readonly string[], includeAuthorizedOperations: boolean): Promise<DescribedGroup[]> {
+  /** DescribeGroups; `operationsOf` gives a group's authorizedOperations when the client asked for them. */
+  async describeGroups (clusterId: string, groupIds: readonly string[], operationsOf?: (groupId: string) => number): Promise<DescribedGroup[]> {
     const described: DescribedGroup[] = []
     for (const groupId of groupIds) {
       const group = await this.group(clusterId, groupId)
-      const authorizedOperations = includeAuthorizedOperations && group !== undefined ? GROUP_OPERATIONS : UNKNOWN_OPERATIONS
+      const authorizedOperations = operationsOf !== undefined && group !== undefined ? operationsOf(groupId) : UNKNOWN_OPERATIONS
       if (group === undefined) {
         described.push({ errorCode: 0, groupId, groupState: 'Dead', protocolType: '', protocolData: '', members: [], authorizedOperations })
         continue

@@ -153,7 +153,7 @@ describe('group offsets', () => {
     assert.equal((await coordinator.listGroups(CLUSTER, [], ['Classic'])).length, 3)
     assert.deepEqual(await coordinator.listGroups('other-cluster', [], []), [])
 
-    const [stable, joining, missing] = await coordinator.describeGroups(CLUSTER, ['stable', 'joining', 'missing'], true)
+    const [stable, joining, missing] = await coordinator.describeGroups(CLUSTER, ['stable', 'joining', 'missing'], () => 0)
     assert.equal(stable?.groupState, 'Stable')
     assert.equal(stable?.protocolData, 'range')
     assert.equal(stable?.members.length, 2)
@@ -193,7 +193,7 @@ describe('group offsets', () => {
 
     const scheduler = new ManualScheduler()
     const restarted = new GroupCoordinator({ catalog, clock: scheduler, scheduler, logger: silentLogger, settings: TEST_SETTINGS })
-    const [described] = await restarted.describeGroups(CLUSTER, ['g'], false)
+    const [described] = await restarted.describeGroups(CLUSTER, ['g'])
     assert.equal(described?.groupState, 'Empty')
     assert.equal(described?.protocolType, 'consumer')
     assert.equal(await restarted.heartbeat(context(), 'g', joined[0]!.memberId, null, 1), ErrorCode.UNKNOWN_MEMBER_ID)
