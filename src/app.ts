@@ -192,14 +192,15 @@ export async function startNode (config: SkiffConfig, options: StartOptions = {}
     servers.push(server)
     ports.plaintext = await server.listen(config.port, config.host)
   }
-  if (tls !== undefined) {
+  if (tls !== undefined && config.tls.listener) {
     tlsServer = new BrokerServer({
       ...serverOptions, listener: 'tls', requiresSasl: config.tls.requireSasl, tls: tlsServerOptions(tls, config.tls.handshakeTimeoutMs)
     })
     servers.push(tlsServer)
     ports.tls = await tlsServer.listen(config.tls.port, config.host)
   }
-  const port = ports[primaryListener]!
+  // Without a listener of its own (only tenant clusters), the node registers port 0.
+  const port = ports[primaryListener] ?? 0
 
   // Tenant clusters: a server per cluster with the cluster's id, TLS when the node has TLS material;
   // its Metadata advertises the cluster's port, whatever listener the default cluster uses.

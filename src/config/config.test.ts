@@ -7,7 +7,7 @@ test('both listeners run by default: plaintext on 9092, TLS on 9098 with a gener
   const config = loadConfig({}, {})
   assert.equal(config.plaintext, true)
   assert.equal(config.port, 9092)
-  assert.deepEqual(config.tls, { enabled: true, port: 9098, certFile: '', keyFile: '', caFile: '', extraNames: [], handshakeTimeoutMs: 10_000, requireSasl: true })
+  assert.deepEqual(config.tls, { enabled: true, port: 9098, certFile: '', keyFile: '', caFile: '', extraNames: [], handshakeTimeoutMs: 10_000, listener: true, requireSasl: true })
 })
 
 test('TLS settings come from the environment, and flags replace lists instead of merging them', () => {

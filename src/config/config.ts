@@ -24,6 +24,11 @@ export interface SkiffConfig {
     /** A TLS handshake not finished by then is dropped, so half-open sockets do not pile up. */
     handshakeTimeoutMs: number
     /**
+     * Whether the default cluster gets its own TLS listener on `port` (tenant clusters always get
+     * theirs); `skiff up` turns it on only with --tls-port, so the first tenant cluster gets 9098.
+     */
+    listener: boolean
+    /**
      * Whether clients must authenticate with SASL (OAUTHBEARER with an MSK IAM token, or AWS_MSK_IAM)
      * before anything but ApiVersions, as on MSK's IAM listener. Off only to test TLS by itself.
      */
@@ -137,6 +142,7 @@ export function defaultConfig (): SkiffConfig {
       caFile: '',
       extraNames: [],
       handshakeTimeoutMs: 10_000,
+      listener: true,
       requireSasl: true
     },
     region: 'us-east-1',

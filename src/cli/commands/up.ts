@@ -1,5 +1,7 @@
-// `skiff up`: runs one node with embedded storage (SQLite + segment files) in a data directory,
-// with a plaintext Kafka listener and a TLS one (each can be turned off).
+// `skiff up`: runs one node with embedded storage (SQLite + segment files) in a data directory: the
+// control plane (AWS Kafka, IAM and STS APIs) and an IAM endpoint (TLS + SASL) per cluster, the
+// first on 9098 as on MSK. On request also the default cluster, on a plaintext development
+// listener (--plaintext) and on a TLS + IAM listener of its own (--tls-port).
 import type { Command } from 'commander'
 import { loadConfig } from '../../config/config.ts'
 import { startNode } from '../../app.ts'
@@ -9,7 +11,7 @@ interface UpOptions {
   host?: string
   port?: string
   plaintextPort?: string
-  plaintext: boolean
+  plaintext?: boolean
   tls: boolean
   tlsPort?: string
   tlsCert?: string
@@ -43,11 +45,11 @@ export function registerUpCommand (program: Command): void {
     .description('run a Skiff node with embedded storage (SQLite catalog + local segment files)')
     .option('-d, --data-dir <dir>', 'data directory (default .skiff, env SKIFF_DATA_DIR)')
     .option('--host <host>', 'interface for the Kafka listeners (default 127.0.0.1)')
-    .option('--plaintext-port <port>', 'plaintext Kafka listener port (default 9092, env SKIFF_PORT)')
+    .option('--plaintext', 'also serve the default cluster on a plaintext listener without authentication, for local development (port 9092)')
+    .option('--plaintext-port <port>', 'port of that plaintext listener (implies --plaintext; env SKIFF_PORT)')
     .option('-p, --port <port>', 'the same as --plaintext-port')
-    .option('--no-plaintext', 'do not run the plaintext listener')
-    .option('--tls-port <port>', 'TLS Kafka listener port (default 9098, as MSK; env SKIFF_TLS_PORT)')
-    .option('--no-tls', 'do not run the TLS listener')
+    .option('--tls-port <port>', 'also serve the default cluster on its own TLS + IAM listener on this port (env SKIFF_TLS_PORT)')
+    .option('--no-tls', 'no TLS at all: cluster endpoints take SASL over plaintext (local tests only)')
     .option('--tls-cert <file>', 'PEM certificate (chain) for the TLS listener, instead of one from Skiff\'s own CA (env SKIFF_TLS_CERT)')
     .option('--tls-key <file>', 'PEM private key of --tls-cert (env SKIFF_TLS_KEY)')
     .option('--tls-ca <file>', 'PEM certificate of the CA that signed --tls-cert, checked at start (env SKIFF_TLS_CA)')
@@ -66,10 +68,12 @@ export function registerUpCommand (program: Command): void {
       const config = loadConfig({
         dataDir: options.dataDir,
         host: options.host,
-        plaintext: options.plaintext,
+        plaintext: options.plaintext === true || options.plaintextPort !== undefined || options.port !== undefined ||
+          process.env.SKIFF_PORT !== undefined,
         port: portFlag('--plaintext-port', options.plaintextPort ?? options.port),
         tls: {
           enabled: options.tls,
+          listener: options.tlsPort !== undefined || process.env.SKIFF_TLS_PORT !== undefined,
           port: portFlag('--tls-port', options.tlsPort),
           certFile: options.tlsCert,
           keyFile: options.tlsKey,
@@ -87,7 +91,9 @@ export function registerUpCommand (program: Command): void {
         node.ports.plaintext !== undefined ? `plaintext ${config.advertisedHost}:${node.ports.plaintext}` : undefined,
         node.ports.tls !== undefined ? `TLS ${config.advertisedHost}:${node.ports.tls}` : undefined
       ].filter(listener => listener !== undefined)
-      process.stdout.write(`Skiff is up: bootstrap ${listeners.join(', ')} (data in ${config.dataDir})\n`)
+      process.stdout.write(`Skiff is up (data in ${config.dataDir})\n`)
+      if (listeners.length > 0) process.stdout.write(`Default cluster: bootstrap ${listeners.join(', ')}\n`)
+      process.stdout.write(`Admin credentials (AWS credentials file, profile skiff): ${node.identities.credentialsFile}\n`)
       if (node.controlPlanePort !== undefined) {
         process.stdout.write(`Control plane (AWS Kafka API): http://${config.controlPlane.host}:${node.controlPlanePort} (aws kafka ... --endpoint-url)\n`)
       }
