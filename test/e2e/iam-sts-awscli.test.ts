@@ -143,6 +143,24 @@ describe('aws iam and aws sts (Debian AWS CLI v2)', () => {
     assert.equal(client.Arn, `arn:aws:iam::${accountId}:user/msk-client`)
   })
 
+  it('simulate-principal-policy explains how the guide\'s policy decides kafka-cluster actions', async () => {
+    const { accountId } = fixture.identities
+    const topicArn = 'arn:aws:kafka:us-east-1:123456789:topic/serverless-kafka/2f5c-s1/user-events'
+    const transactionArn = 'arn:aws:kafka:us-east-1:123456789:transactional-id/serverless-kafka/2f5c-s1/etl'
+    const simulated = await awsJson(['iam', 'simulate-principal-policy', '--policy-source-arn', `arn:aws:iam::${accountId}:user/msk-client`,
+      '--action-names', 'kafka-cluster:WriteData', 'kafka-cluster:AlterTransactionalId', '--resource-arns', topicArn, transactionArn])
+    const decisions = (simulated.EvaluationResults as Array<Record<string, unknown>>)
+      .map(result => [result.EvalActionName, result.EvalResourceName, result.EvalDecision])
+    assert.deepEqual(decisions, [
+      ['kafka-cluster:WriteData', topicArn, 'allowed'],
+      ['kafka-cluster:WriteData', transactionArn, 'implicitDeny'],
+      ['kafka-cluster:AlterTransactionalId', topicArn, 'implicitDeny'],
+      ['kafka-cluster:AlterTransactionalId', transactionArn, 'implicitDeny']
+    ])
+    const allowed = (simulated.EvaluationResults as Array<{ MatchedStatements: Array<Record<string, string>> }>)[0]!
+    assert.equal(allowed.MatchedStatements[0]?.SourcePolicyId, 'user/msk-client/msk-serverless-client')
+  })
+
   it('creates a role, assumes it with aws sts assume-role, and acts with the temporary credentials', async () => {
     const { accountId } = fixture.identities
     const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${accountId}:user/admin` }, Action: 'sts:AssumeRole' }] })

@@ -74,7 +74,8 @@ const OPERATIONS: readonly ControlPlaneOperation[] = [
     ['GetPolicy', 'policy'],
     ['GetPolicyVersion', 'policy'],
     ['ListPolicies', 'any'],
-    ['DeletePolicy', 'policy']
+    ['DeletePolicy', 'policy'],
+    ['SimulatePrincipalPolicy', 'any', 'explains decisions for a user or role of the account']
   ]),
   ...rows('sts', [
     ['AssumeRole', 'role', 'the role\'s trust policy must also allow the caller']

@@ -18,6 +18,7 @@ import { getPolicy } from './get-policy.ts'
 import { getRolePolicy } from './get-role-policy.ts'
 import { getRole } from './get-role.ts'
 import { getUserPolicy } from './get-user-policy.ts'
+import { simulatePrincipalPolicy } from './simulate-principal-policy.ts'
 import { getUser } from './get-user.ts'
 import { listAccessKeys } from './list-access-keys.ts'
 import { listAttachedRolePolicies } from './list-attached-role-policies.ts'
@@ -39,5 +40,6 @@ export const IAM_OPERATIONS: readonly QueryOperation[] = [
   createPolicy, getPolicy, listPolicies, deletePolicy,
   createRole, getRole, listRoles, deleteRole,
   putRolePolicy, getRolePolicy, listRolePolicies, deleteRolePolicy,
-  attachRolePolicy, detachRolePolicy, listAttachedRolePolicies
+  attachRolePolicy, detachRolePolicy, listAttachedRolePolicies,
+  simulatePrincipalPolicy
 ]
