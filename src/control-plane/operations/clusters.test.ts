@@ -131,7 +131,9 @@ test('DescribeClusterV2: an unknown ARN is NotFoundException, a malformed one Ba
 })
 
 test('ListClustersV2 lists the account\'s clusters with a name prefix filter, a type filter and paging', async t => {
-  const kit = await startControlPlaneKit(t)
+  // Clusters are listed by creation time: a clock that moves 1 ms per reading keeps creations apart.
+  let nowMs = Date.now()
+  const kit = await startControlPlaneKit(t, { clock: { nowMs: () => nowMs++ } })
   const names = ['server-a', 'server-b', 'other', 'server-c']
   for (const name of names) await createCluster(kit, name)
   await createCluster(kit, 'server-z', {}, STRANGER)
