@@ -60,10 +60,11 @@ async function refusal (promise: Promise<unknown>): Promise<string> {
 }
 
 test('KafkaJS over MSK IAM', async t => {
+  const clients: Array<{ disconnect: () => Promise<void> }> = []
+  // Registered before the node's own cleanup, so the clients leave while the node still runs.
+  t.after(async () => { for (const client of clients) await client.disconnect().catch(() => {}) })
   const node = await startIamNode(t)
   await createTopics(node.bootstrap, [{ name: 'user-events', partitions: 2 }, { name: 'orders', partitions: 1 }])
-  const clients: Array<{ disconnect: () => Promise<void> }> = []
-  t.after(async () => { for (const client of clients) await client.disconnect().catch(() => {}) })
   const track = <T extends { disconnect: () => Promise<void> }>(client: T): T => { clients.push(client); return client }
 
   /** Produces one record to each topic and reads every record of `topic` back in a consumer group. */

@@ -9,8 +9,6 @@ real aws-msk-iam-sasl-signer-js from TOKENFILE, again on every token request. Pr
       the guide's consumer (subscribe, group, auto commit) reading COUNT records; one line per record.
       auto_offset_reset='earliest' where the guide has 'latest', so records produced before the group
       joins are read and the test does not race the join
-  iam_python_clients.py kafka-python-forever BOOTSTRAP TOPIC CAFILE TOKENFILE GROUP
-      the guide's consumer, running until killed; one line per record
   iam_python_clients.py confluent-produce BOOTSTRAP TOPIC COUNT CAFILE TOKENFILE
       confluent-kafka Producer with oauth_cb; one line per delivery report
   iam_python_clients.py confluent-consume BOOTSTRAP TOPIC COUNT CAFILE TOKENFILE GROUP
@@ -108,12 +106,6 @@ def kafka_python_consume(bootstrap, topic, count, cafile, tokenfile, group):
     consumer.close()
     if seen < count:
         sys.exit(f'read {seen} of {count} records in 60 s')
-
-
-def kafka_python_forever(bootstrap, topic, cafile, tokenfile, group):
-    consumer = kafka_python_consumer(bootstrap, topic, cafile, tokenfile, group)
-    for message in consumer:
-        emit(partition=message.partition, offset=message.offset, value=message.value)
 
 
 def confluent_security(cafile, tokenfile, errors):
@@ -218,8 +210,6 @@ if __name__ == '__main__':
         kafka_python_produce(args[0], args[1], int(args[2]), args[3], args[4])
     elif mode == 'kafka-python-consume':
         kafka_python_consume(args[0], args[1], int(args[2]), args[3], args[4], args[5])
-    elif mode == 'kafka-python-forever':
-        kafka_python_forever(args[0], args[1], args[2], args[3], args[4])
     elif mode == 'confluent-produce':
         confluent_produce(args[0], args[1], int(args[2]), args[3], args[4])
     elif mode == 'confluent-consume':
