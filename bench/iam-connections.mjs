@@ -119,9 +119,16 @@ async function hold (count, holdSeconds) {
   for (const { socket } of open) socket.destroy()
   const latencies = open.map(connection => connection.ms)
   console.log(JSON.stringify({
-    mode: 'hold', requested: count, authenticated: open.length, failed: count - open.length, errors: Object.fromEntries(errors),
-    openedInMs: Math.round(openedMs), heldSeconds: holdSeconds, aliveAfterHold: alive,
-    authMsP50: percentile(latencies, 0.5), authMsP99: percentile(latencies, 0.99)
+    mode: 'hold',
+    requested: count,
+    authenticated: open.length,
+    failed: count - open.length,
+    errors: Object.fromEntries(errors),
+    openedInMs: Math.round(openedMs),
+    heldSeconds: holdSeconds,
+    aliveAfterHold: alive,
+    authMsP50: percentile(latencies, 0.5),
+    authMsP99: percentile(latencies, 0.99)
   }))
 }
 
@@ -142,10 +149,16 @@ async function rate (perSecond, seconds) {
   await Promise.all(pending)
   const elapsedSeconds = (performance.now() - started) / 1000
   console.log(JSON.stringify({
-    mode: 'rate', requestedPerSecond: perSecond, seconds, attempted: total, authenticated: latencies.length,
-    failed: total - latencies.length, errors: Object.fromEntries(errors),
+    mode: 'rate',
+    requestedPerSecond: perSecond,
+    seconds,
+    attempted: total,
+    authenticated: latencies.length,
+    failed: total - latencies.length,
+    errors: Object.fromEntries(errors),
     achievedPerSecond: Math.round((latencies.length / elapsedSeconds) * 10) / 10,
-    authMsP50: percentile(latencies, 0.5), authMsP99: percentile(latencies, 0.99)
+    authMsP50: percentile(latencies, 0.5),
+    authMsP99: percentile(latencies, 0.99)
   }))
 }
 

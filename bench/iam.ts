@@ -51,8 +51,13 @@ function median (values: number[]): number {
 
 const dataDir = mkdtempSync(path.join(env.BENCH_TMPDIR ?? tmpdir(), 'skiff-iam-bench-'))
 const config = loadConfig({
-  host: '127.0.0.1', port: 0, logLevel: 'warn', dataDir, region: REGION,
-  tls: { enabled: true, port: 0 }, defaultCluster: { name: 'bench' }
+  host: '127.0.0.1',
+  port: 0,
+  logLevel: 'warn',
+  dataDir,
+  region: REGION,
+  tls: { enabled: true, port: 0 },
+  defaultCluster: { name: 'bench' }
 }, {})
 const identities = new StaticIdentityDirectory()
 const user = { accessKeyId: 'AKIABENCH00000000001', secretAccessKey: 'bench-secret-wJalrXUtnFEMIK7MDENGbPxRfiCY' }
@@ -101,7 +106,10 @@ try {
   console.log(JSON.stringify({
     produce: {
       scenario: `1 KiB records, 6 partitions, acks=all, ${produceSeconds} s, ${repeats} runs each`,
-      plaintextMBps: plainRuns, iamMBps: iamRuns, plaintextMedianMBps: plainMedian, iamMedianMBps: iamMedian,
+      plaintextMBps: plainRuns,
+      iamMBps: iamRuns,
+      plaintextMedianMBps: plainMedian,
+      iamMedianMBps: iamMedian,
       iamVsPlaintext: Math.round((iamMedian / plainMedian) * 1000) / 1000
     },
     hold: holdRuns,
