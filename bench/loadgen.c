@@ -10,6 +10,11 @@
  *   loadgen consume -b HOST:PORT -t TOPIC [-n COUNT] [--idle-ms MS]
  *   loadgen e2e     -b HOST:PORT -t TOPIC [-p N] [-s BYTES] -d SECONDS --rate MB/s
  *
+ * SASL OAUTHBEARER with an MSK IAM token (Skiff's IAM listener): set the env var
+ * LOADGEN_OAUTHBEARER_TOKEN_FILE to a file holding a token minted by aws-msk-iam-sasl-signer-js
+ * (bench/iam.ts does) and pass -X security.protocol=sasl_ssl -X sasl.mechanisms=OAUTHBEARER
+ * -X ssl.ca.location=CA. The file is read again at every token refresh.
+ *
  * One JSON object per run on stdout, one human-readable line on stderr.
  * MB means 10^6 bytes; sizes count record values only (no key, no headers).
  */
@@ -213,6 +218,49 @@ static void log_cb(const rd_kafka_t *rk, int level, const char *fac,
                 fprintf(stderr, "loadgen: rdkafka %s: %s\n", fac, buf);
 }
 
+/* OAUTHBEARER token refresh: hands librdkafka the token in LOADGEN_OAUTHBEARER_TOKEN_FILE.
+ * The lifetime given is 60 s so that librdkafka re-reads the file well before a 15-minute
+ * MSK IAM token expires. */
+static void oauthbearer_refresh_cb(rd_kafka_t *rk, const char *config,
+                                   void *opaque) {
+        (void)config;
+        (void)opaque;
+        const char *path = getenv("LOADGEN_OAUTHBEARER_TOKEN_FILE");
+        char token[8192], err[512];
+        FILE *f = path ? fopen(path, "r") : NULL;
+        size_t n = f ? fread(token, 1, sizeof(token) - 1, f) : 0;
+        if (f)
+                fclose(f);
+        while (n > 0 && (token[n - 1] == '\n' || token[n - 1] == '\r' ||
+                         token[n - 1] == ' '))
+                n--;
+        token[n] = '\0';
+        if (n == 0) {
+                rd_kafka_oauthbearer_set_token_failure(
+                    rk, "LOADGEN_OAUTHBEARER_TOKEN_FILE is unset, unreadable or empty");
+                return;
+        }
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        int64_t lifetime_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + 60000;
+        if (rd_kafka_oauthbearer_set_token(rk, token, lifetime_ms, "skiff-bench",
+                                           NULL, 0, err, sizeof(err)) !=
+            RD_KAFKA_RESP_ERR_NO_ERROR)
+                rd_kafka_oauthbearer_set_token_failure(rk, err);
+}
+
+/* After rd_kafka_new(): token refreshes run on librdkafka's background
+ * thread, so they do not wait for the next poll (CreateTopics runs first). */
+static void enable_oauthbearer(rd_kafka_t *rk) {
+        if (!getenv("LOADGEN_OAUTHBEARER_TOKEN_FILE"))
+                return;
+        rd_kafka_error_t *error = rd_kafka_sasl_background_callbacks_enable(rk);
+        if (error) {
+                fprintf(stderr, "loadgen: %s\n", rd_kafka_error_string(error));
+                rd_kafka_error_destroy(error);
+        }
+}
+
 static rd_kafka_conf_t *base_conf(void) {
         rd_kafka_conf_t *conf = rd_kafka_conf_new();
         conf_set(conf, "bootstrap.servers", cfg.bootstrap);
@@ -222,6 +270,11 @@ static rd_kafka_conf_t *base_conf(void) {
         /* topics are made by --create only, never by a Metadata request */
         conf_set(conf, "allow.auto.create.topics", "false");
         rd_kafka_conf_set_log_cb(conf, log_cb);
+        if (getenv("LOADGEN_OAUTHBEARER_TOKEN_FILE")) {
+                rd_kafka_conf_set_oauthbearer_token_refresh_cb(
+                    conf, oauthbearer_refresh_cb);
+                rd_kafka_conf_enable_sasl_queue(conf, 1);
+        }
         return conf;
 }
 
@@ -371,6 +424,7 @@ static rd_kafka_t *new_producer(prod_stats_t *st) {
             rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err));
         if (!rk)
                 die("producer: %s", err);
+        enable_oauthbearer(rk);
         return rk;
 }
 
@@ -549,6 +603,7 @@ static rd_kafka_t *new_consumer(int eof) {
             rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof(err));
         if (!rk)
                 die("consumer: %s", err);
+        enable_oauthbearer(rk);
         rd_kafka_poll_set_consumer(rk);
         return rk;
 }

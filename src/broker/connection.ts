@@ -6,6 +6,7 @@ import type { Socket } from 'node:net'
 import { Reader, DecodeError } from '../protocol/primitives/reader.ts'
 import { readRequestHeader, encodeResponseFrame } from '../protocol/frame.ts'
 import { ApiVersionsApi } from '../protocol/messages/api-versions.ts'
+import type { SaslAuthenticateRequest, SaslAuthenticateResponse } from '../protocol/messages/sasl-authenticate.ts'
 import { ErrorCode } from '../protocol/error-codes.ts'
 import type { Logger } from '../common/logger.ts'
 import type { Dispatcher } from './dispatcher.ts'
@@ -14,8 +15,9 @@ import { ConnectionSession } from './session.ts'
 import { RequestAccess } from './request-access.ts'
 
 const API_VERSIONS_KEY = 18
+const SASL_AUTHENTICATE_KEY = 36
 /** The requests a SASL listener takes before authentication (and for re-authentication, KIP-368). */
-const SASL_STAGE_KEYS = new Set([API_VERSIONS_KEY, 17, 36])
+const SASL_STAGE_KEYS = new Set([API_VERSIONS_KEY, 17, SASL_AUTHENTICATE_KEY])
 /** apiKey + apiVersion + correlationId: the least a request frame can hold. */
 const MIN_FRAME_BYTES = 8
 /** Unwritten response bytes beyond which the connection stops reading requests. */
@@ -127,6 +129,10 @@ export class Connection {
   }
 
   #onFrame (frame: Buffer): void {
+    if (this.#session.expectsRawSaslToken) {
+      this.#onRawSaslToken(frame)
+      return
+    }
     let header
     try {
       header = readRequestHeader(frame)
@@ -160,8 +166,20 @@ export class Connection {
     const slot: ResponseSlot = { chunks: undefined }
     this.#slots.push(slot)
     this.#updateReading()
+    const context = this.#contextFor(apiKey, apiVersion, correlationId, clientId)
+    this.#refreshPolicies().then(() => handler.handle(request, context)).then(response => {
+      slot.chunks = response === undefined ? [] : encodeResponseFrame(handler.api, apiVersion, correlationId, response)
+      if (this.#session.closeAfterResponse) slot.isLast = true
+      this.#writeReady()
+    }, (error: unknown) => {
+      this.#logger.error({ err: error, apiKey, apiVersion, clientId, correlationId }, `${handler.api.name} handler failed`)
+      this.close()
+    })
+  }
+
+  #contextFor (apiKey: number, apiVersion: number, correlationId: number, clientId: string | null): RequestContext {
     const { services, clusterId } = this.#options
-    const context: RequestContext = {
+    return {
       apiVersion,
       correlationId,
       clientId,
@@ -173,12 +191,38 @@ export class Connection {
       session: this.#session,
       access: new RequestAccess(apiKey, this.#session, services.clusterArn(clusterId), this.#logger)
     }
-    this.#refreshPolicies().then(() => handler.handle(request, context)).then(response => {
-      slot.chunks = response === undefined ? [] : encodeResponseFrame(handler.api, apiVersion, correlationId, response)
-      if (this.#session.closeAfterResponse) slot.isLast = true
+  }
+
+  /**
+   * The client's SASL token as a bare size-prefixed frame, after SaslHandshake v0 (Kafka's legacy
+   * framing, still used by kafka-python 2.0.x). It is verified exactly as SaslAuthenticate v0 would
+   * be; success answers the server's SASL bytes as a bare frame (a zero-length one for
+   * OAUTHBEARER), failure closes the connection without an answer: this framing has no error field,
+   * and Kafka does the same. The handler logs the reason either way.
+   */
+  #onRawSaslToken (frame: Buffer): void {
+    this.#session.expectsRawSaslToken = false
+    const handler = this.#options.dispatcher.handlerFor(SASL_AUTHENTICATE_KEY, 0)
+    if (handler === undefined) {
+      this.#fail('a bare SASL token arrived but SaslAuthenticate is not served')
+      return
+    }
+    const slot: ResponseSlot = { chunks: undefined }
+    this.#slots.push(slot)
+    this.#updateReading()
+    const request: SaslAuthenticateRequest = { authBytes: frame }
+    Promise.resolve(handler.handle(request, this.#contextFor(SASL_AUTHENTICATE_KEY, 0, -1, null))).then((response: SaslAuthenticateResponse) => {
+      if (response.errorCode === 0) {
+        const size = Buffer.allocUnsafe(4)
+        size.writeInt32BE(response.authBytes.length, 0)
+        slot.chunks = [size, response.authBytes]
+      } else {
+        slot.chunks = []
+        slot.isLast = true
+      }
       this.#writeReady()
     }, (error: unknown) => {
-      this.#logger.error({ err: error, apiKey, apiVersion, clientId, correlationId }, `${handler.api.name} handler failed`)
+      this.#logger.error({ err: error }, 'authenticating a bare SASL token failed')
       this.close()
     })
   }
@@ -226,7 +270,7 @@ export class Connection {
     while (this.#slots.length > 0 && this.#slots[0]!.chunks !== undefined) {
       const slot = this.#slots.shift()!
       const chunks = slot.chunks!
-      if (chunks.length === 0) continue
+      if (chunks.length === 0 && slot.isLast !== true) continue
       if (!wrote) this.#socket.cork()
       wrote = true
       for (const chunk of chunks) this.#socket.write(chunk)

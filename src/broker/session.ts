@@ -14,6 +14,8 @@ export class ConnectionSession {
   readonly requiresSasl: boolean
   /** Set by SaslHandshake; SaslAuthenticate must follow it. */
   mechanism: SaslMechanism | undefined
+  /** After a SaslHandshake v0 the next frame is the client's bare SASL token, not a Kafka request. */
+  expectsRawSaslToken = false
   principal: Principal | undefined
   /** When the authenticated session ends; requests after it close the connection unless the client re-authenticates. */
   expiresAtMs = Number.POSITIVE_INFINITY

@@ -1,9 +1,10 @@
-// SaslHandshake (key 17), v1: the client names its SASL mechanism. An IAM listener takes
+// SaslHandshake (key 17), v0-1: the client names its SASL mechanism. An IAM listener takes
 // AWS_MSK_IAM and OAUTHBEARER (an MSK IAM token); any other (PLAIN, SCRAM-*, GSSAPI) answers
 // UNSUPPORTED_SASL_MECHANISM with the list, is logged as IAM-only, and the connection closes, as
-// Kafka's authenticator does. v0 (raw SASL bytes after the handshake) is not served: every client
-// in use speaks v1 with SaslAuthenticate. On a listener without SASL the request is out of place
-// and answered ILLEGAL_SASL_STATE, the connection staying open, as Kafka's KafkaApis answers it.
+// Kafka's authenticator does. After v0 the client sends its SASL token as a bare size-prefixed frame
+// instead of a SaslAuthenticate request (kafka-python 2.0.x does this); the connection reads it
+// (session.expectsRawSaslToken). On a listener without SASL the request is out of place
+// (ILLEGAL_SASL_STATE), the connection staying open, as Kafka's KafkaApis answers it.
 import { SaslHandshakeApi } from '../../protocol/messages/sasl-handshake.ts'
 import { ErrorCode } from '../../protocol/error-codes.ts'
 import { defineHandler } from '../handler.ts'
@@ -11,8 +12,8 @@ import { SASL_MECHANISMS, type SaslMechanism } from '../session.ts'
 
 export const saslHandshakeHandler = defineHandler({
   api: SaslHandshakeApi,
-  versions: { min: 1, max: 1 },
-  async handle (request, { session, logger, clientId }) {
+  versions: { min: 0, max: 1 },
+  async handle (request, { session, logger, clientId, apiVersion }) {
     const mechanisms = [...SASL_MECHANISMS]
     if (!session.requiresSasl) {
       logger.info({ clientId, mechanism: request.mechanism }, 'SaslHandshake on a listener without SASL')
@@ -30,6 +31,7 @@ export const saslHandshakeHandler = defineHandler({
       return { errorCode: ErrorCode.ILLEGAL_SASL_STATE, mechanisms }
     }
     session.mechanism = request.mechanism as SaslMechanism
+    session.expectsRawSaslToken = apiVersion === 0
     return { errorCode: 0, mechanisms }
   }
 })
