@@ -108,8 +108,15 @@ test('KafkaJS over MSK IAM', async t => {
     assert.ok(node.logs.lines.some(line => line.msg === 'SASL authenticated' && line.mechanism === 'AWS_MSK_IAM' && line.principal === user.principal.arn))
   })
 
-  await t.test('the guide\'s policy grants no transactional ids: a transactional producer is refused', async () => {
-    const kafka = kafkaFor(node, node.addUser('guide-txn', [GUIDE_POLICY]))
+  await t.test('the guide\'s policy grants neither idempotent nor transactional writes: such producers are refused', async () => {
+    const guideOnly = kafkaFor(node, node.addUser('guide-idempotent', [GUIDE_POLICY]))
+    const idempotent = track(guideOnly.producer({ idempotent: true, maxInFlightRequests: 1 }))
+    // KafkaJS asks for a producer id on connect: kafka-cluster:WriteDataIdempotently on the cluster.
+    assert.match(await refusal(idempotent.connect()), /CLUSTER_AUTHORIZATION_FAILED/)
+
+    const withIdempotence = JSON.parse(GUIDE_POLICY) as { Statement: object[] }
+    withIdempotence.Statement.push({ Effect: 'Allow', Action: 'kafka-cluster:WriteDataIdempotently', Resource: `${CLUSTER_ARN}/*` })
+    const kafka = kafkaFor(node, node.addUser('guide-txn', [JSON.stringify(withIdempotence)]))
     const producer = track(kafka.producer({ transactionalId: 'guide-txn-1', maxInFlightRequests: 1, idempotent: true }))
     const problem = await refusal((async () => {
       await producer.connect()
@@ -117,7 +124,12 @@ test('KafkaJS over MSK IAM', async t => {
       await transaction.send({ topic: 'user-events', messages: [{ value: 'in a transaction' }] })
       await transaction.commit()
     })())
-    assert.match(problem, /TRANSACTIONAL_ID_AUTHORIZATION_FAILED/)
+    // KafkaJS reports the FindCoordinator refusal (TRANSACTIONAL_ID_AUTHORIZATION_FAILED) as a coordinator
+    // it could not find; the node's log says what was denied.
+    assert.match(problem, /TRANSACTIONAL_ID_AUTHORIZATION_FAILED|Failed to find group coordinator/)
+    assert.ok(node.logs.lines.some(line => line.principal === `arn:aws:iam::${GUIDE_ACCOUNT}:user/guide-txn` &&
+      line.action === 'kafka-cluster:DescribeTransactionalId' && String(line.resource).endsWith('/guide-txn-1')),
+    'the denial of kafka-cluster:DescribeTransactionalId on the transactional id is logged')
   })
 
   await t.test('a policy naming one topic (.../user-events) allows that topic and denies another', async () => {
