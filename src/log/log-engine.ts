@@ -5,7 +5,7 @@ import type { AbortedTransaction, AppendResult, BatchCoordinate, Catalog, Partit
 import type { ObjectStore } from '../storage/object-store.ts'
 import { ErrorCode } from '../protocol/error-codes.ts'
 import { KafkaError } from '../common/errors.ts'
-import { Attributes, findOffsetForTimestamp, patchBaseOffsets, sliceBatches, type BatchHeader } from '../protocol/records/record-batch.ts'
+import { Attributes, findOffsetForTimestamp, patchBaseOffsets, readBatchHeader, sliceBatches, type BatchHeader } from '../protocol/records/record-batch.ts'
 import { buildControlBatch, type TransactionMarker } from './transaction-markers.ts'
 import { FlushBuffer, type CommittedBatch } from './flush-buffer.ts'
 import { PartitionTail, TailCache, type CachedBatch } from './partition-tail.ts'
@@ -91,6 +91,19 @@ export class LogEngine {
    * the queueing, so batches of one connection keep their order.
    */
   append (target: TopicPartitionRef, bytes: Buffer, header: BatchHeader): Promise<AppendResult> {
+    return this.#append(target, bytes, header)
+  }
+
+  /**
+   * Writes a transaction marker (a control batch) for the producer; resolves once it is durable and
+   * committed. The Catalog refuses it if the producer's epoch in the partition is newer.
+   */
+  appendMarker (target: TopicPartitionRef, marker: TransactionMarker): Promise<AppendResult> {
+    const bytes = buildControlBatch(marker)
+    return this.#append(target, bytes, readBatchHeader(bytes), marker.commit ? 'commit' : 'abort')
+  }
+
+  #append (target: TopicPartitionRef, bytes: Buffer, header: BatchHeader, controlType?: 'commit' | 'abort'): Promise<AppendResult> {
     return this.#flushBuffer.append({
       bytes,
       append: {
@@ -103,31 +116,8 @@ export class LogEngine {
         producerEpoch: header.producerEpoch,
         baseSequence: header.baseSequence,
         isTransactional: (header.attributes & Attributes.transactional) !== 0,
-        isControl: (header.attributes & Attributes.control) !== 0
-      }
-    })
-  }
-
-  /**
-   * Writes a transaction marker (a control batch) for the producer; resolves once it is durable and
-   * committed. The Catalog refuses it if the producer's epoch in the partition is newer.
-   */
-  appendMarker (target: TopicPartitionRef, marker: TransactionMarker): Promise<AppendResult> {
-    const bytes = buildControlBatch(marker)
-    return this.#flushBuffer.append({
-      bytes,
-      append: {
-        clusterId: target.clusterId,
-        topicId: target.topicId,
-        partition: target.partition,
-        offsetCount: 1,
-        maxTimestamp: marker.timestamp,
-        producerId: marker.producerId,
-        producerEpoch: marker.producerEpoch,
-        baseSequence: -1,
-        isTransactional: true,
-        isControl: true,
-        controlType: marker.commit ? 'commit' : 'abort'
+        isControl: (header.attributes & Attributes.control) !== 0,
+        ...(controlType === undefined ? {} : { controlType })
       }
     })
   }

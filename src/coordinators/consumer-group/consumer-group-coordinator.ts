@@ -17,6 +17,7 @@ import type { Catalog, TopicRecord } from '../../storage/catalog.ts'
 import type { ConsumerGroupDirectory, ConsumerGroupHolding } from '../group/consumer-group-directory.ts'
 import type { GroupRequestContext } from '../group/group-coordinator.ts'
 import { KeyedQueue } from '../group/keyed-queue.ts'
+import { LatestStateWriter } from '../group/latest-state-writer.ts'
 import type { ScheduledTask, Scheduler } from '../group/scheduler.ts'
 import type { PartitionAssignor } from './assignors/assignor.ts'
 import { ASSIGNORS } from './assignors/assignors.ts'
@@ -86,12 +87,13 @@ export class ConsumerGroupCoordinator implements ConsumerGroupDirectory {
   readonly #locks = new KeyedQueue()
   /** Session and rebalance timers by group key and then timer name. */
   readonly #timers = new Map<string, Map<string, ScheduledTask>>()
-  readonly #recording = new Map<string, { isDirty: boolean, done: Promise<void> }>()
+  readonly #recording: LatestStateWriter
 
   constructor (options: ConsumerGroupCoordinatorOptions) {
     this.#catalog = options.catalog
     this.#scheduler = options.scheduler
     this.#logger = options.logger
+    this.#recording = new LatestStateWriter(this.#logger)
     this.#settings = options.settings
     this.#topics = options.topics
     this.#classicGroups = options.classicGroups
@@ -262,7 +264,7 @@ export class ConsumerGroupCoordinator implements ConsumerGroupDirectory {
     for (const key of [...this.#timers.keys()]) this.#cancelTimers(key)
     for (const group of this.#groups.values()) group.markDead()
     this.#groups.clear()
-    await Promise.all([...this.#recording.values()].map(entry => entry.done))
+    await this.#recording.idleAll()
   }
 
   /** Kafka's throwIfConsumerGroupHeartbeatRequestIsInvalid: INVALID_REQUEST or UNSUPPORTED_ASSIGNOR, with its message. */
@@ -537,24 +539,12 @@ export class ConsumerGroupCoordinator implements ConsumerGroupDirectory {
 
   /** Writes the group's state and epoch to its Catalog record, latest state last. */
   #record (group: ConsumerGroup): void {
-    const key = groupKey(group.clusterId, group.groupId)
-    const pending = this.#recording.get(key)
-    if (pending !== undefined) {
-      pending.isDirty = true
-      return
-    }
-    const entry = { isDirty: true, done: Promise.resolve() }
-    entry.done = (async () => {
-      while (entry.isDirty) {
-        entry.isDirty = false
-        const state = group.state
-        if (state === 'Dead') break
-        await this.#catalog.updateGroup(group.clusterId, group.groupId, { protocolType: 'consumer', state, generationId: group.groupEpoch })
-      }
-    })().catch((error: unknown) => {
-      this.#logger.warn({ err: error, group: group.groupId }, 'could not record the consumer group state in the catalog')
-    }).finally(() => this.#recording.delete(key))
-    this.#recording.set(key, entry)
+    this.#recording.record(groupKey(group.clusterId, group.groupId), async () => {
+      const state = group.state
+      if (state === 'Dead') return false
+      await this.#catalog.updateGroup(group.clusterId, group.groupId, { protocolType: 'consumer', state, generationId: group.groupEpoch })
+      return true
+    }, 'could not record the consumer group state in the catalog')
   }
 }
 

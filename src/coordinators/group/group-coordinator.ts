@@ -20,6 +20,7 @@ import { ClassicGroupRebalancer, type RebalancerSettings } from './classic-group
 import type { ScheduledTask, Scheduler } from './scheduler.ts'
 import type { ConsumerGroupDirectory } from './consumer-group-directory.ts'
 import { KeyedQueue } from './keyed-queue.ts'
+import { LatestStateWriter } from './latest-state-writer.ts'
 
 export interface GroupSettings extends RebalancerSettings {
   minSessionTimeoutMs: number
@@ -64,7 +65,7 @@ export class GroupCoordinator {
   /** Loads, creations and deletions of one group run one at a time. */
   readonly #groupLocks = new KeyedQueue()
   /** Groups whose record is being written, and whether it changed again meanwhile. */
-  readonly #recording = new Map<string, { isDirty: boolean, done: Promise<void> }>()
+  readonly #recording: LatestStateWriter
   /** Groups the last sweep found without members and offsets. */
   #unusedAtLastSweep = new Set<string>()
   #sweep: ScheduledTask | undefined
@@ -75,6 +76,7 @@ export class GroupCoordinator {
     this.#catalog = options.catalog
     this.#scheduler = options.scheduler
     this.#logger = options.logger
+    this.#recording = new LatestStateWriter(options.logger)
     this.#settings = options.settings
     this.#clock = options.clock
     this.#rebalancer = new ClassicGroupRebalancer({
@@ -106,7 +108,7 @@ export class GroupCoordinator {
       if (!group.is('Empty') || group.pendingJoinMembers.size > 0) return 'has-members'
       this.#rebalancer.kill(group)
       this.#groups.delete(key)
-      await this.#recording.get(key)?.done
+      await this.#recording.idle(key)
       return 'released'
     })
   }
@@ -292,7 +294,7 @@ export class GroupCoordinator {
           this.#rebalancer.kill(group)
           this.#groups.delete(key)
         }
-        await this.#recording.get(key)?.done
+        await this.#recording.idle(key)
         return await this.#catalog.deleteGroup(clusterId, groupId) ? 0 : ErrorCode.GROUP_ID_NOT_FOUND
       })
       if (errorCode === 0) this.#logger.info({ group: groupId }, 'group deleted')
@@ -371,7 +373,7 @@ export class GroupCoordinator {
           const group = this.#groups.get(key)
           if (group !== undefined) this.#rebalancer.kill(group)
           this.#groups.delete(key)
-          await this.#recording.get(key)?.done
+          await this.#recording.idle(key)
           if (await this.#catalog.deleteGroup(clusterId, groupId)) deleted.push({ clusterId, groupId })
         })
       }
@@ -387,7 +389,7 @@ export class GroupCoordinator {
     this.#sweep?.cancel()
     for (const group of this.#groups.values()) this.#rebalancer.kill(group)
     this.#groups.clear()
-    await Promise.all([...this.#recording.values()].map(entry => entry.done))
+    await this.#recording.idleAll()
   }
 
   #isConsumerGroup (clusterId: string, groupId: string): boolean {
@@ -410,23 +412,11 @@ export class GroupCoordinator {
   /** Writes the group's state and generation to the Catalog behind the protocol, latest state last. */
   #record (group: ClassicGroup): void {
     if (group.is('Dead')) return
-    const key = groupKey(group.clusterId, group.groupId)
-    const pending = this.#recording.get(key)
-    if (pending !== undefined) {
-      pending.isDirty = true
-      return
-    }
-    const entry = { isDirty: true, done: Promise.resolve() }
-    entry.done = (async () => {
-      while (entry.isDirty) {
-        entry.isDirty = false
-        const { protocolType, state, generationId } = group
-        if (state === 'Dead') break
-        await this.#catalog.updateGroup(group.clusterId, group.groupId, { protocolType, state, generationId })
-      }
-    })().catch((error: unknown) => {
-      this.#logger.warn({ err: error, group: group.groupId }, 'could not record the group state in the catalog')
-    }).finally(() => this.#recording.delete(key))
-    this.#recording.set(key, entry)
+    this.#recording.record(groupKey(group.clusterId, group.groupId), async () => {
+      const { protocolType, state, generationId } = group
+      if (state === 'Dead') return false
+      await this.#catalog.updateGroup(group.clusterId, group.groupId, { protocolType, state, generationId })
+      return true
+    }, 'could not record the group state in the catalog')
   }
 }
