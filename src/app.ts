@@ -72,6 +72,8 @@ const CERTIFICATE_CHECK_MS = 12 * 60 * 60 * 1000
 function certificateNames (config: SkiffConfig): string[] {
   const names = [config.advertisedHost, 'localhost', '127.0.0.1', '::1']
   if (config.host !== '0.0.0.0' && config.host !== '::') names.push(config.host)
+  // SNI routing: every cluster's boot-<id>.<domain> name.
+  if (config.clusterEndpoints.domain !== '') names.push(`*.${config.clusterEndpoints.domain}`)
   return [...names, ...config.tls.extraNames]
 }
 
@@ -203,7 +205,10 @@ export async function startNode (config: SkiffConfig, options: StartOptions = {}
   const port = ports[primaryListener] ?? 0
 
   // Tenant clusters: a server per cluster with the cluster's id, TLS when the node has TLS material;
-  // its Metadata advertises the cluster's port, whatever listener the default cluster uses.
+  // its Metadata advertises the cluster's port (or SNI name), whatever listener the default cluster uses.
+  const sni = tls !== undefined && config.clusterEndpoints.domain !== ''
+    ? { domain: config.clusterEndpoints.domain, port: config.clusterEndpoints.sniPort, tls: tlsServerOptions(tls, config.tls.handshakeTimeoutMs) }
+    : undefined
   const clusterListeners = new ClusterListeners({
     catalog,
     topics,
@@ -212,7 +217,8 @@ export async function startNode (config: SkiffConfig, options: StartOptions = {}
     clock,
     logger: logger.child({ component: 'cluster-endpoints' }),
     syncIntervalMs: config.clusterEndpoints.syncIntervalMs,
-    createServer: (cluster, clusterPort) => new BrokerServer({
+    sni,
+    createServer: (cluster, advertised) => new BrokerServer({
       ...serverOptions,
       clusterId: cluster.clusterId,
       listener: tls === undefined ? 'plaintext' : 'tls',
@@ -220,10 +226,11 @@ export async function startNode (config: SkiffConfig, options: StartOptions = {}
       requiresSasl: config.tls.requireSasl,
       services: {
         ...services,
-        brokers: () => [{ nodeId, host: config.advertisedHost, port: clusterPort, rack: null }],
+        brokers: () => [{ nodeId, host: advertised.host, port: advertised.port, rack: null }],
         clusterArn: id => (cluster.arn === undefined ? undefined : parseClusterArn(cluster.arn)) ?? services.clusterArn(id)
       },
-      ...(tls === undefined ? {} : { tls: tlsServerOptions(tls, config.tls.handshakeTimeoutMs) })
+      // With SNI routing the router does TLS and hands the server its sockets.
+      ...(tls === undefined || sni !== undefined ? {} : { tls: tlsServerOptions(tls, config.tls.handshakeTimeoutMs) })
     })
   })
   let controlPlanePort: number | undefined
@@ -231,7 +238,7 @@ export async function startNode (config: SkiffConfig, options: StartOptions = {}
     catalog,
     endpoints: clusterListeners,
     region: config.region,
-    ports: config.clusterEndpoints,
+    ports: sni === undefined ? config.clusterEndpoints : undefined,
     reservedPorts: () => [...Object.values(ports), ...(controlPlanePort === undefined ? [] : [controlPlanePort])],
     clock,
     logger: logger.child({ component: 'clusters' })

@@ -1,5 +1,6 @@
 // A Kafka listener: accepts TCP connections, or TLS ones when given TLS options, and hands each
-// socket to a Connection (which never knows whether it is encrypted).
+// socket to a Connection (which never knows whether it is encrypted). It may also take sockets
+// accepted elsewhere (accept): the SNI router hands it the TLS sockets named for its cluster.
 import net from 'node:net'
 import tls from 'node:tls'
 import type { Logger } from '../common/logger.ts'
@@ -18,6 +19,7 @@ export class BrokerServer {
   readonly #sockets = new Set<net.Socket>()
   readonly #logger: Logger
   readonly #listener: string
+  readonly #accept: (socket: net.Socket) => void
 
   constructor (options: BrokerServerOptions) {
     const { tls: tlsOptions, ...connectionOptions } = options
@@ -28,6 +30,7 @@ export class BrokerServer {
       this.#connections.add(connection)
       socket.on('close', () => this.#connections.delete(connection))
     }
+    this.#accept = accept
     if (tlsOptions === undefined) {
       this.#server = net.createServer(accept)
     } else {
@@ -60,6 +63,13 @@ export class BrokerServer {
     return boundPort
   }
 
+  /** Serves a socket accepted (and, for TLS, handshaken) by someone else, e.g. the SNI router; closed with this server. */
+  accept (socket: net.Socket): void {
+    this.#sockets.add(socket)
+    socket.on('close', () => this.#sockets.delete(socket))
+    this.#accept(socket)
+  }
+
   /** Replaces the certificate (and other TLS options) for new connections; a TLS listener only. */
   setSecureContext (options: tls.SecureContextOptions): void {
     if (!(this.#server instanceof tls.Server)) throw new Error(`the ${this.#listener} listener does not serve TLS`)
@@ -71,6 +81,7 @@ export class BrokerServer {
   }
 
   async close (): Promise<void> {
+    // Resolves also when it never listened (a server fed by accept): close then reports ERR_SERVER_NOT_RUNNING.
     const closed = new Promise<void>(resolve => this.#server.close(() => resolve()))
     for (const connection of this.#connections) connection.close()
     for (const socket of this.#sockets) socket.destroy()

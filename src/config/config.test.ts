@@ -35,3 +35,27 @@ test('listener combinations that cannot work are refused, each naming its proble
   assert.equal(loadConfig({ tls: { enabled: false, port: 9092 } }, {}).tls.enabled, false, 'an unused TLS port is not checked')
   assert.equal(loadConfig({ port: 0, tls: { port: 0 } }, {}).tls.port, 0, 'two kernel-picked ports do not clash')
 })
+
+test('SNI routing of clusters: off by default, the domain and its port from the environment or flags', () => {
+  assert.deepEqual([loadConfig({}, {}).clusterEndpoints.domain, loadConfig({}, {}).clusterEndpoints.sniPort], ['', 9098])
+  const fromEnv = loadConfig({ tls: { listener: false } }, { SKIFF_CLUSTER_DOMAIN: 'kafka.example.internal', SKIFF_CLUSTER_SNI_PORT: '19098' })
+  assert.deepEqual([fromEnv.clusterEndpoints.domain, fromEnv.clusterEndpoints.sniPort], ['kafka.example.internal', 19098])
+  const fromFlags = loadConfig({ tls: { listener: false }, clusterEndpoints: { domain: 'c1.example.com' } }, {})
+  assert.equal(fromFlags.clusterEndpoints.domain, 'c1.example.com')
+})
+
+test('a cluster domain that cannot work is refused, naming its problem', () => {
+  const refused: Array<[Parameters<typeof loadConfig>[0], RegExp]> = [
+    [{ tls: { listener: false }, clusterEndpoints: { domain: 'internal' } }, /'internal' has one label/],
+    [{ tls: { listener: false }, clusterEndpoints: { domain: '*.kafka.example' } }, /without '\*\.'/],
+    [{ tls: { listener: false }, clusterEndpoints: { domain: '10.0.0.1' } }, /is an IP address/],
+    [{ tls: { listener: false }, clusterEndpoints: { domain: 'bad_domain!.example' } }, /is not a DNS domain/],
+    [{ tls: { enabled: false }, clusterEndpoints: { domain: 'kafka.example' } }, /it needs TLS/],
+    [{ clusterEndpoints: { domain: 'kafka.example' } }, /sniPort 9098 is also the port of the default cluster's TLS listener/],
+    [{ tls: { listener: false }, port: 9098, clusterEndpoints: { domain: 'kafka.example' } }, /sniPort 9098 is also the port of the plaintext listener/],
+    [{ tls: { listener: false }, clusterEndpoints: { domain: 'kafka.example', sniPort: 9099 } }, /also the port of the control plane/],
+    [{ tls: { listener: false }, clusterEndpoints: { domain: 'kafka.example', sniPort: -1 } }, /sniPort -1 is not a TCP port/]
+  ]
+  for (const [input, message] of refused) assert.throws(() => loadConfig(input, {}), message, JSON.stringify(input))
+  assert.equal(loadConfig({ port: 0, tls: { port: 0 }, clusterEndpoints: { domain: 'kafka.example', sniPort: 0 } }, {}).clusterEndpoints.sniPort, 0)
+})

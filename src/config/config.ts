@@ -1,6 +1,6 @@
 // One typed configuration with defaults; flags, environment and an optional JSON file are merged
 // here and nowhere else. Limits default to the MSK Serverless guide's table (DESIGN.md).
-import { tlsNameProblem } from '../security/tls/tls-names.ts'
+import { clusterDomainProblem, tlsNameProblem } from '../security/tls/tls-names.ts'
 
 export interface SkiffConfig {
   nodeId: number
@@ -116,13 +116,21 @@ export interface SkiffConfig {
     host: string
     port: number
   }
-  /** Tenant clusters' Kafka endpoints: a TLS port per cluster on every node. */
+  /** Tenant clusters' Kafka endpoints: a TLS port per cluster on every node, or one port routed by SNI name. */
   clusterEndpoints: {
     /** The first cluster gets the first free port from here (MSK's 9098), the next ones the next free ports up to lastPort. */
     firstPort: number
     lastPort: number
     /** How often a node reads the Catalog for clusters created or deleted through another node. */
     syncIntervalMs: number
+    /**
+     * A DNS domain ('' for none): then every cluster is served on `sniPort`, by the TLS SNI name
+     * `boot-<short id>.<domain>` (as MSK's `boot-xxxx.c1.kafka-serverless...`), which needs a wildcard
+     * DNS record for `*.<domain>` pointing at the nodes; the generated certificate covers `*.<domain>`.
+     */
+    domain: string
+    /** The one TLS port of SNI routing (MSK's 9098). */
+    sniPort: number
   }
 }
 
@@ -179,7 +187,7 @@ export function defaultConfig (): SkiffConfig {
     transactions: { maxTimeoutMs: 900_000, abortCheckIntervalMs: 10_000 },
     defaultCluster: { clusterId: 'skiff-default-cluster', name: 'default' },
     controlPlane: { enabled: true, host: '', port: 9099 },
-    clusterEndpoints: { firstPort: 9098, lastPort: 9197, syncIntervalMs: 2000 }
+    clusterEndpoints: { firstPort: 9098, lastPort: 9197, syncIntervalMs: 2000, domain: '', sniPort: 9098 }
   }
 }
 
@@ -229,7 +237,12 @@ function fromEnvironment (env: NodeJS.ProcessEnv): SkiffConfigInput {
     limits: { consumerGroupsPerCluster: number('SKIFF_CONSUMER_GROUPS_PER_CLUSTER') },
     transactions: { abortCheckIntervalMs: number('SKIFF_TRANSACTION_ABORT_CHECK_INTERVAL_MS') },
     controlPlane: { host: env.SKIFF_API_HOST, port: number('SKIFF_API_PORT') },
-    clusterEndpoints: { firstPort: number('SKIFF_CLUSTER_FIRST_PORT'), lastPort: number('SKIFF_CLUSTER_LAST_PORT') }
+    clusterEndpoints: {
+      firstPort: number('SKIFF_CLUSTER_FIRST_PORT'),
+      lastPort: number('SKIFF_CLUSTER_LAST_PORT'),
+      domain: env.SKIFF_CLUSTER_DOMAIN,
+      sniPort: number('SKIFF_CLUSTER_SNI_PORT')
+    }
   }
 }
 
@@ -242,6 +255,26 @@ export function loadConfig (input: SkiffConfigInput = {}, env: NodeJS.ProcessEnv
   if (config.controlPlane.host === '') config.controlPlane.host = config.host
   validate(config)
   return config
+}
+
+/** What stands in the way of routing clusters by SNI name under clusterEndpoints.domain. */
+function sniProblems (config: SkiffConfig): string[] {
+  const { domain, sniPort } = config.clusterEndpoints
+  const problems: string[] = []
+  const problem = clusterDomainProblem(domain)
+  if (problem !== undefined) problems.push(`clusterEndpoints.domain (--cluster-domain): ${problem}`)
+  if (!config.tls.enabled) problems.push('clusterEndpoints.domain routes clusters by TLS SNI name: it needs TLS (drop --no-tls)')
+  if (!(Number.isInteger(sniPort) && sniPort >= 0 && sniPort <= 65535)) problems.push(`clusterEndpoints.sniPort ${sniPort} is not a TCP port`)
+  if (sniPort === 0) return problems
+  const others: Array<[string, boolean, number]> = [
+    ['the plaintext listener', config.plaintext, config.port],
+    ['the default cluster\'s TLS listener (tls.port)', config.tls.enabled && config.tls.listener, config.tls.port],
+    ['the control plane', config.controlPlane.enabled, config.controlPlane.port]
+  ]
+  for (const [name, isOn, port] of others) {
+    if (isOn && port === sniPort) problems.push(`clusterEndpoints.sniPort ${sniPort} is also the port of ${name}`)
+  }
+  return problems
 }
 
 function validate (config: SkiffConfig): void {
@@ -267,6 +300,7 @@ function validate (config: SkiffConfig): void {
     problems.push(`clusterEndpoints: ${firstPort}-${lastPort} is not a range of TCP ports (1-65535, first <= last)`)
   }
   if (!(config.clusterEndpoints.syncIntervalMs >= 0)) problems.push('clusterEndpoints.syncIntervalMs must be >= 0')
+  if (config.clusterEndpoints.domain !== '') problems.push(...sniProblems(config))
   if (!(config.flush.ms >= 0)) problems.push('flush.ms must be >= 0')
   if (!(config.flush.bytes > 0)) problems.push('flush.bytes must be > 0')
   if (config.limits.maxMessageBytes > config.limits.maxRequestBytes) problems.push('maxMessageBytes exceeds maxRequestBytes')

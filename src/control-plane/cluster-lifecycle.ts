@@ -1,5 +1,6 @@
 // Clusters as tenants, their life cycle as MSK Serverless has it: CreateClusterV2 stores the cluster
-// CREATING with a bootstrap port of its own, then opens its endpoint and makes it ACTIVE (within a
+// CREATING with a bootstrap port of its own (none when one port serves every cluster, routed by SNI
+// name), then opens its endpoint and makes it ACTIVE (within a
 // second) or FAILED; DeleteCluster marks it DELETING, closes its endpoint (its clients are
 // disconnected) and removes its data. Endpoints are the broker's business, behind ClusterEndpoints.
 import { randomUUID } from 'node:crypto'
@@ -12,7 +13,7 @@ import { ControlPlaneError } from './errors.ts'
 
 /** What the node does for a cluster's Kafka endpoint (src/broker/cluster-listeners.ts implements it). */
 export interface ClusterEndpoints {
-  /** Serves the cluster on its bootstrap port on this node; rejects when it cannot (e.g. the port is in use). */
+  /** Serves the cluster on its bootstrap port (or SNI name) on this node; rejects when it cannot (e.g. the port is in use). */
   open: (cluster: ClusterRecord) => Promise<void>
   /** Stops serving the cluster on this node and disconnects its clients; nothing when it is not served. */
   close: (clusterId: string) => Promise<void>
@@ -32,7 +33,8 @@ export interface ClusterLifecycleOptions {
   catalog: Catalog
   endpoints: ClusterEndpoints
   region: string
-  ports: ClusterPortRange
+  /** Where clusters' own ports come from; undefined when one port serves every cluster, routed by SNI name. */
+  ports: ClusterPortRange | undefined
   /** Ports this node's own listeners hold (plaintext, TLS, the control plane), which no cluster may get. */
   reservedPorts: () => readonly number[]
   clock: Clock
@@ -69,8 +71,9 @@ export class ClusterLifecycle {
   }
 
   /**
-   * Stores the cluster CREATING on the first free port, and opens it in the background. Throws
-   * ConflictException when the account has a cluster of that name, TooManyRequestsException when no port is free.
+   * Stores the cluster CREATING on the first free port (no port with SNI routing), and opens it in
+   * the background. Throws ConflictException when the account has a cluster of that name,
+   * TooManyRequestsException when no port is free.
    */
   async create (clusterId: string, input: NewCluster): Promise<ClusterRecord> {
     const { catalog, clock, ports } = this.#options
@@ -87,6 +90,16 @@ export class ClusterLifecycle {
     for (const cluster of await catalog.listClusters()) {
       if (cluster.bootstrapPort !== undefined) taken.add(cluster.bootstrapPort)
       if (cluster.accountId === input.accountId && cluster.name === input.name) throw this.#nameTaken(input.name)
+    }
+    if (ports === undefined) {
+      try {
+        await catalog.createCluster(record, input.tags)
+      } catch (error) {
+        if (error instanceof ServiceError && error.code === 'CLUSTER_NAME_TAKEN') throw this.#nameTaken(input.name)
+        throw error
+      }
+      this.#inBackground(this.#activate(record))
+      return record
     }
     for (let port = ports.firstPort; port <= ports.lastPort; port++) {
       if (taken.has(port) || !(await this.#options.endpoints.isPortAvailable(port))) continue

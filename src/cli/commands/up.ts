@@ -1,7 +1,8 @@
 // `skiff up`: runs one node with embedded storage (SQLite + segment files) in a data directory: the
 // control plane (AWS Kafka, IAM and STS APIs) and an IAM endpoint (TLS + SASL) per cluster, the
-// first on 9098 as on MSK. On request also the default cluster, on a plaintext development
-// listener (--plaintext) and on a TLS + IAM listener of its own (--tls-port).
+// first on 9098 as on MSK, or with --cluster-domain all on 9098, routed by SNI name. On request
+// also the default cluster, on a plaintext development listener (--plaintext) and on a TLS + IAM
+// listener of its own (--tls-port).
 import type { Command } from 'commander'
 import { loadConfig } from '../../config/config.ts'
 import { startNode } from '../../app.ts'
@@ -25,6 +26,8 @@ interface UpOptions {
   apiPort?: string
   apiHost?: string
   region?: string
+  clusterDomain?: string
+  clusterPort?: string
 }
 
 /** A flag's number, or a clear error naming the flag. */
@@ -60,6 +63,8 @@ export function registerUpCommand (program: Command): void {
     .option('--api-host <host>', 'interface for the control plane (default: --host, env SKIFF_API_HOST)')
     .option('--no-api', 'do not run the control plane')
     .option('--region <region>', 'AWS region Skiff answers as, in cluster ARNs and SigV4 scopes (default us-east-1, env SKIFF_REGION)')
+    .option('--cluster-domain <domain>', 'serve every cluster on one TLS port, routed by the SNI name boot-<id>.<domain> (needs DNS for *.<domain>; env SKIFF_CLUSTER_DOMAIN)')
+    .option('--cluster-port <port>', 'that one TLS port (default 9098, env SKIFF_CLUSTER_SNI_PORT)')
     .option('--flush-ms <ms>', 'how long a flush waits for more batches (default 0: group commit only)')
     .action(async (options: UpOptions) => {
       if (options.port !== undefined && options.plaintextPort !== undefined && options.port !== options.plaintextPort) {
@@ -83,6 +88,7 @@ export function registerUpCommand (program: Command): void {
         advertisedHost: options.advertisedHost,
         logLevel: options.logLevel,
         region: options.region,
+        clusterEndpoints: { domain: options.clusterDomain, sniPort: portFlag('--cluster-port', options.clusterPort) },
         controlPlane: { enabled: options.api, port: portFlag('--api-port', options.apiPort), host: options.apiHost },
         flush: { ms: options.flushMs === undefined ? undefined : Number(options.flushMs) }
       })
@@ -96,6 +102,10 @@ export function registerUpCommand (program: Command): void {
       process.stdout.write(`Admin credentials (AWS credentials file, profile skiff): ${node.identities.credentialsFile}\n`)
       if (node.controlPlanePort !== undefined) {
         process.stdout.write(`Control plane (AWS Kafka API): http://${config.controlPlane.host}:${node.controlPlanePort} (aws kafka ... --endpoint-url)\n`)
+      }
+      if (node.clusterListeners.isRoutedByName) {
+        process.stdout.write(`Clusters: one TLS port ${node.clusterListeners.sniPort ?? '?'}, by name boot-<id>.${config.clusterEndpoints.domain} ` +
+          `(point DNS for *.${config.clusterEndpoints.domain} at this node)\n`)
       }
       if (node.tls?.source === 'generated') {
         process.stdout.write(`TLS clients trust the CA certificate printed by: skiff ca --data-dir ${config.dataDir}\n`)
