@@ -18,6 +18,8 @@ const API_VERSIONS_KEY = 18
 const SASL_AUTHENTICATE_KEY = 36
 /** The requests a SASL listener takes before authentication (and for re-authentication, KIP-368). */
 const SASL_STAGE_KEYS = new Set([API_VERSIONS_KEY, 17, SASL_AUTHENTICATE_KEY])
+/** The largest frame a client may send before it has authenticated (Kafka's sasl.server.max.receive.size). */
+const MAX_UNAUTHENTICATED_FRAME_BYTES = 512 * 1024
 /** apiKey + apiVersion + correlationId: the least a request frame can hold. */
 const MIN_FRAME_BYTES = 8
 /** Unwritten response bytes beyond which the connection stops reading requests. */
@@ -93,8 +95,10 @@ export class Connection {
       if (this.#frameBytes === -1) {
         if (this.#bufferedBytes < 4) return
         const size = this.#take(4).readInt32BE(0)
-        if (size < MIN_FRAME_BYTES || size > this.#options.maxRequestBytes) {
-          this.#fail(`request frame size ${size} is outside [${MIN_FRAME_BYTES}, ${this.#options.maxRequestBytes}]`)
+        // Until a SASL client has authenticated, frames are held to Kafka's sasl.server.max.receive.size.
+        const maxBytes = this.#session.requiresSasl && !this.#session.isAuthenticated ? MAX_UNAUTHENTICATED_FRAME_BYTES : this.#options.maxRequestBytes
+        if (size < MIN_FRAME_BYTES || size > maxBytes) {
+          this.#fail(`request frame size ${size} is outside [${MIN_FRAME_BYTES}, ${maxBytes}]`)
           return
         }
         this.#frameBytes = size
