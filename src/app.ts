@@ -23,12 +23,11 @@ import type { IdentityDirectory } from './security/identity.ts'
 import { GroupOffsets } from './coordinators/group/group-offsets.ts'
 import { ConsumerGroupCoordinator } from './coordinators/consumer-group/consumer-group-coordinator.ts'
 import { systemScheduler } from './coordinators/group/scheduler.ts'
-import { loadTlsMaterial, type TlsMaterial } from './security/tls/tls-material.ts'
+import type { TlsMaterial } from './security/tls/tls-material.ts'
 import { tlsServerOptions } from './security/tls/server-options.ts'
 import { bootstrapIdentities, type Identities } from './security/bootstrap-identities.ts'
 import { ClusterListeners } from './broker/cluster-listeners.ts'
 import { ClusterLifecycle } from './control-plane/cluster-lifecycle.ts'
-import { buildControlPlane } from './control-plane/server.ts'
 import { parseClusterArn } from './security/iam/arn.ts'
 
 export interface RunningNode {
@@ -79,6 +78,8 @@ function certificateNames (config: SkiffConfig): string[] {
 
 async function loadNodeTls (config: SkiffConfig, now: Date): Promise<TlsMaterial> {
   const given = config.tls.certFile !== ''
+  // Loaded only with TLS on: the X.509 library is heap the Kafka path would otherwise carry.
+  const { loadTlsMaterial } = await import('./security/tls/tls-material.ts')
   return await loadTlsMaterial({
     dataDir: config.dataDir,
     names: certificateNames(config),
@@ -243,17 +244,18 @@ export async function startNode (config: SkiffConfig, options: StartOptions = {}
     clock,
     logger: logger.child({ component: 'clusters' })
   })
+  // Loaded only when served: the HTTP framework is heap the Kafka path would otherwise carry.
   const controlPlane = config.controlPlane.enabled
-    ? buildControlPlane({
-      catalog,
-      clusters,
-      endpoints: clusterListeners,
-      identities: authorizer.identities,
-      region: config.region,
-      clock,
-      logger,
-      query: { store: identities.store, authorizer, logger: logger.child({ component: 'iam-api' }), region: config.region, clock }
-    })
+    ? (await import('./control-plane/server.ts')).buildControlPlane({
+        catalog,
+        clusters,
+        endpoints: clusterListeners,
+        identities: authorizer.identities,
+        region: config.region,
+        clock,
+        logger,
+        query: { store: identities.store, authorizer, logger: logger.child({ component: 'iam-api' }), region: config.region, clock }
+      })
     : undefined
   const register = (nodeId: number): Promise<number> => catalog.registerNode({
     nodeId, host: config.advertisedHost, port, rack: null, leaseExpiresAtMs: clock.nowMs() + NODE_LEASE_MS
