@@ -4,7 +4,7 @@
 // ProducerStateEntry), including KIP-360's acceptance of any sequence from a producer the
 // partition does not know (its state expired, or its records were deleted).
 import { ErrorCode } from '../protocol/error-codes.ts'
-import type { AbortedTransaction, BatchAppend, ProducerBatch, ProducerPartitionState } from './catalog.ts'
+import type { AbortedTransaction, AppendResult, BatchAppend, ProducerBatch, ProducerPartitionState } from './catalog.ts'
 
 /** How many batches per producer and partition are remembered to answer retries (Kafka's NUM_BATCHES_TO_RETAIN). */
 export const RETAINED_BATCHES = 5
@@ -127,6 +127,23 @@ export function checkAppend (
       `transactional batch of producer ${append.producerId} epoch ${append.producerEpoch} for a partition not added to its ongoing transaction`)
   }
   return check
+}
+
+/**
+ * Every Catalog commit's first question about an append to an existing partition: the answer it
+ * gets without being stored (an offset count that is not positive, a producer's retry of one of its
+ * last batches, a refused sequence, epoch or transaction), or undefined when it is to be stored.
+ * `isInOpenTransaction` is asked only for a transactional data batch.
+ */
+export function answerWithoutStoring (
+  state: ProducerPartitionState | undefined, append: BatchAppend, logStartOffset: number, isInOpenTransaction: () => boolean
+): AppendResult | undefined {
+  if (!(append.offsetCount >= 1)) return { errorCode: ErrorCode.INVALID_RECORD, message: `offsetCount ${append.offsetCount} is not positive` }
+  if (append.producerId < 0) return undefined
+  const check = checkAppend(state, append, isInOpenTransaction)
+  if (check.kind === 'duplicate') return { errorCode: 0, baseOffset: check.batch.baseOffset, logStartOffset, isDuplicate: true }
+  if (check.kind === 'refused') return { errorCode: check.errorCode, message: check.message }
+  return undefined
 }
 
 /**

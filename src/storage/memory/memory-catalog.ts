@@ -25,7 +25,7 @@ import type {
   TopicRecord,
   TransactionRecord
 } from '../catalog.ts'
-import { checkAppend, recordAppend } from '../producer-sequences.ts'
+import { answerWithoutStoring, recordAppend } from '../producer-sequences.ts'
 import { MemoryGroupStore } from './memory-group-store.ts'
 import { MemoryProducerStore, dropProducersBelow, listProducers, type ProducerStates } from './memory-producer-store.ts'
 import { MemoryTransactionStore, dropAbortedBelow } from './memory-transaction-store.ts'
@@ -257,22 +257,12 @@ export class MemoryCatalog extends MemoryIdentityCatalog implements Catalog {
         })
         continue
       }
-      if (!(append.offsetCount >= 1)) {
-        results.push({ errorCode: ErrorCode.INVALID_RECORD, message: `offsetCount ${append.offsetCount} is not positive` })
-        continue
-      }
       const producer = append.producerId >= 0 ? state.producers.get(append.producerId) : undefined
-      if (append.producerId >= 0) {
-        const check = checkAppend(producer, append, () =>
-          this.#transactions.isInOpenTransaction(append.producerId, append.producerEpoch, append.topicId, append.partition))
-        if (check.kind === 'duplicate') {
-          results.push({ errorCode: 0, baseOffset: check.batch.baseOffset, logStartOffset: state.logStartOffset, isDuplicate: true })
-          continue
-        }
-        if (check.kind === 'refused') {
-          results.push({ errorCode: check.errorCode, message: check.message })
-          continue
-        }
+      const answer = answerWithoutStoring(producer, append, state.logStartOffset, () =>
+        this.#transactions.isInOpenTransaction(append.producerId, append.producerEpoch, append.topicId, append.partition))
+      if (answer !== undefined) {
+        results.push(answer)
+        continue
       }
       const baseOffset = state.highWatermark
       const lastOffset = baseOffset + append.offsetCount - 1

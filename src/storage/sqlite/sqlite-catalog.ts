@@ -31,7 +31,7 @@ import type {
   TopicRecord,
   TransactionRecord
 } from '../catalog.ts'
-import { checkAppend, recordAppend } from '../producer-sequences.ts'
+import { answerWithoutStoring, recordAppend } from '../producer-sequences.ts'
 import { applyMigrations } from './migrations/index.ts'
 import { SqliteClusterStore } from './sqlite-cluster-store.ts'
 import { SqliteGroupStore } from './sqlite-group-store.ts'
@@ -431,22 +431,12 @@ export class SqliteCatalog extends SqliteIdentityCatalog implements Catalog {
         results.push({ errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, message })
         continue
       }
-      if (!(append.offsetCount >= 1)) {
-        results.push({ errorCode: ErrorCode.INVALID_RECORD, message: `offsetCount ${append.offsetCount} is not positive` })
-        continue
-      }
       const producer = append.producerId >= 0 ? this.#producerState(state, append) : undefined
-      if (append.producerId >= 0) {
-        const check = checkAppend(producer, append, () =>
-          this.#transactions.isInOpenTransactionInCommit(append.producerId, append.producerEpoch, append.topicId, append.partition))
-        if (check.kind === 'duplicate') {
-          results.push({ errorCode: 0, baseOffset: check.batch.baseOffset, logStartOffset: state.logStartOffset, isDuplicate: true })
-          continue
-        }
-        if (check.kind === 'refused') {
-          results.push({ errorCode: check.errorCode, message: check.message })
-          continue
-        }
+      const answer = answerWithoutStoring(producer, append, state.logStartOffset, () =>
+        this.#transactions.isInOpenTransactionInCommit(append.producerId, append.producerEpoch, append.topicId, append.partition))
+      if (answer !== undefined) {
+        results.push(answer)
+        continue
       }
       const baseOffset = state.highWatermark
       const lastOffset = baseOffset + append.offsetCount - 1
