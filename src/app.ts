@@ -250,7 +250,7 @@ export async function startNode (config: SkiffConfig, options: StartOptions = {}
         catalog,
         clusters,
         endpoints: clusterListeners,
-        identities: authorizer.identities,
+        authorizer,
         region: config.region,
         clock,
         logger,

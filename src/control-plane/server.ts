@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Clock } from '../common/clock.ts'
 import type { Logger } from '../common/logger.ts'
 import type { Catalog } from '../storage/catalog.ts'
-import type { IdentityDirectory } from '../security/identity.ts'
+import type { Authorizer } from '../security/authorizer.ts'
 import type { ClusterEndpoints, ClusterLifecycle } from './cluster-lifecycle.ts'
 import { ControlPlaneError, badRequest, newRequestId, sendAwsError, toControlPlaneError } from './errors.ts'
 import type { ControlPlaneOperation } from './operation.ts'
@@ -23,8 +23,8 @@ export interface ControlPlaneOptions {
   catalog: Catalog
   clusters: ClusterLifecycle
   endpoints: ClusterEndpoints
-  /** Where access keys and policies are looked up; undefined refuses every request, saying why. */
-  identities: IdentityDirectory | undefined
+  /** The node's identities and policies; undefined refuses every request, saying why. */
+  authorizer: Authorizer | undefined
   region: string
   clock: Clock
   logger: Logger

@@ -1,14 +1,15 @@
 // Who is calling and whether they may: every control-plane request is SigV4-verified (service
-// `kafka`, the node's region) against the IdentityDirectory, then each operation authorises its
-// `kafka:*` action on its resource ARN with the caller's identity policies. Refusals are
+// `kafka`, the node's region) against the node's identities, then each operation authorises its
+// `kafka:*` action on its resource ARN with the caller's identity policies (the Authorizer's,
+// refreshed first so that a policy change applies to the very next request). Refusals are
 // UnauthorizedException (no or bad signature) and ForbiddenException (no policy allows), spec 6.3.
 import type { FastifyRequest } from 'fastify'
 import type { Clock } from '../common/clock.ts'
 import type { Logger } from '../common/logger.ts'
-import type { IdentityDirectory, Principal } from '../security/identity.ts'
-import { compilePolicy, type CompiledPolicy } from '../security/iam/compiled-policy.ts'
-import { PolicySet, explainDecision } from '../security/iam/policy-evaluator.ts'
-import { RequestContext, type ContextValue } from '../security/iam/request-context.ts'
+import type { Authorizer } from '../security/authorizer.ts'
+import type { Principal } from '../security/identity.ts'
+import { explainDecision } from '../security/iam/policy-evaluator.ts'
+import { RequestContext, principalContext, type ContextValue } from '../security/iam/request-context.ts'
 import { verifyHeaderSignature } from '../security/sigv4/header-signature.ts'
 import type { SigV4Refused } from '../security/sigv4/verification.ts'
 import { ControlPlaneError } from './errors.ts'
@@ -16,8 +17,8 @@ import { ControlPlaneError } from './errors.ts'
 export const CONTROL_PLANE_SERVICE = 'kafka'
 
 export interface CallerOptions {
-  /** Undefined: no identities are configured and every request is refused, saying so. */
-  identities: IdentityDirectory | undefined
+  /** The node's identities and policies; undefined: none are configured and every request is refused, saying so. */
+  authorizer: Authorizer | undefined
   region: string
   clock: Clock
   logger: Logger
@@ -74,18 +75,17 @@ function distinctHeaders (request: FastifyRequest): Record<string, string[]> {
   return headers
 }
 
-/** Authenticates requests and caches each principal's compiled policies until the directory changes. */
+/** Authenticates requests and gives each caller its authorisation check. */
 export class CallerAuthenticator {
   readonly #options: CallerOptions
-  readonly #policies = new Map<string, { counter: number, policies: PolicySet }>()
 
   constructor (options: CallerOptions) {
     this.#options = options
   }
 
   async authenticate (request: FastifyRequest, body: Uint8Array): Promise<Caller> {
-    const { identities, region, clock } = this.#options
-    if (identities === undefined) {
+    const { authorizer, region, clock } = this.#options
+    if (authorizer === undefined) {
       throw new ControlPlaneError('UnauthorizedException',
         'This Skiff node has no identities configured, so it accepts no control-plane request: start it with an identity directory')
     }
@@ -101,7 +101,7 @@ export class CallerAuthenticator {
       services: [CONTROL_PLANE_SERVICE],
       region,
       clock,
-      lookup: async accessKeyId => await identities.lookupAccessKey(accessKeyId)
+      lookup: async accessKeyId => await authorizer.identities.lookupAccessKey(accessKeyId)
     })
     if (!verification.ok) {
       this.#options.logger.info({ reason: verification.reason, detail: verification.message, client: request.ip }, 'control-plane request refused: signature')
@@ -112,14 +112,11 @@ export class CallerAuthenticator {
       principal,
       accessKeyId: verification.accessKeyId,
       authorize: async check => {
-        const policies = await this.#policiesOf(identities, principal)
+        await authorizer.refresh()
+        const policies = await authorizer.policiesFor(principal)
         const context = new RequestContext({
+          ...principalContext(principal),
           sourceIp: request.ip,
-          principalArn: principal.arn,
-          principalAccount: principal.accountId,
-          principalType: principal.kind === 'user' ? 'User' : 'AssumedRole',
-          username: principal.kind === 'user' ? principal.name : undefined,
-          userId: principal.userId,
           currentTimeMs: clock.nowMs(),
           isSecureTransport: request.protocol === 'https',
           resourceTags: check.resourceTags,
@@ -133,23 +130,5 @@ export class CallerAuthenticator {
           `User: ${principal.arn} is not authorized to perform: ${check.action} on resource: ${check.resource} (${why})`)
       }
     }
-  }
-
-  async #policiesOf (identities: IdentityDirectory, principal: Principal): Promise<PolicySet> {
-    const counter = await identities.changeCounter()
-    const cached = this.#policies.get(principal.arn)
-    if (cached !== undefined && cached.counter === counter) return cached.policies
-    const compiled: CompiledPolicy[] = []
-    for (const policy of await identities.policiesOf(principal)) {
-      try {
-        compiled.push(compilePolicy(policy.name, policy.document))
-      } catch (error) {
-        // One broken stored document must not lock the caller out of everything else.
-        this.#options.logger.warn({ err: error, principal: principal.arn, policy: policy.name }, 'a stored policy does not compile; it is ignored')
-      }
-    }
-    const policies = new PolicySet(compiled)
-    this.#policies.set(principal.arn, { counter, policies })
-    return policies
   }
 }

@@ -9,6 +9,7 @@ import type { Clock } from '../../src/common/clock.ts'
 import { ClusterLifecycle, type ClusterEndpoints } from '../../src/control-plane/cluster-lifecycle.ts'
 import { buildControlPlane } from '../../src/control-plane/server.ts'
 import { StaticIdentityDirectory, type Principal } from '../../src/security/identity.ts'
+import { Authorizer } from '../../src/security/authorizer.ts'
 import { MemoryCatalog } from '../../src/storage/memory/memory-catalog.ts'
 import type { ClusterRecord } from '../../src/storage/catalog.ts'
 import { NodeSha256 } from './sigv4-credentials.ts'
@@ -113,7 +114,8 @@ export async function startControlPlaneKit (t: TestContext, options: KitOptions 
     logger
   })
   const identities = options.identities === null ? undefined : options.identities ?? testIdentities()
-  const app = buildControlPlane({ catalog, clusters, endpoints, identities, region: 'us-east-1', clock, logger })
+  const authorizer = identities === undefined ? undefined : new Authorizer({ identities, logger })
+  const app = buildControlPlane({ catalog, clusters, endpoints, authorizer, region: 'us-east-1', clock, logger })
   t.after(async () => {
     await clusters.settled()
     await app.close()

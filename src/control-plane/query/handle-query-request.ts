@@ -9,7 +9,7 @@ import { systemClock, type Clock } from '../../common/clock.ts'
 import type { Logger } from '../../common/logger.ts'
 import type { Authorizer } from '../../security/authorizer.ts'
 import { controlPlaneActionFor } from '../../security/iam/control-plane-actions.ts'
-import { RequestContext } from '../../security/iam/request-context.ts'
+import { RequestContext, principalContext } from '../../security/iam/request-context.ts'
 import type { Principal } from '../../security/identity.ts'
 import type { IdentityStore } from '../../security/identity-store.ts'
 import { verifyHeaderSignature, type SignedHttpRequest } from '../../security/sigv4/header-signature.ts'
@@ -142,12 +142,8 @@ async function authorize (operation: QueryOperation, context: QueryOperationCont
     action,
     resource,
     context: new RequestContext({
+      ...principalContext(caller),
       sourceIp: request.sourceIp,
-      principalArn: caller.arn,
-      principalAccount: caller.accountId,
-      principalType: caller.kind === 'user' ? 'User' : 'AssumedRole',
-      username: caller.kind === 'user' ? caller.name : undefined,
-      userId: caller.userId,
       currentTimeMs: context.clock.nowMs(),
       isSecureTransport: request.isSecureTransport
     })

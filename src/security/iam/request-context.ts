@@ -1,6 +1,7 @@
 // The request context IAM conditions read: global keys (aws:SourceIp, aws:PrincipalArn,
 // aws:CurrentTime, aws:SecureTransport, aws:username, aws:userid, ...) and aws:ResourceTag/<key>,
 // which MSK defines for the cluster resource only. Keys are case-insensitive, as in IAM.
+import type { Principal } from '../identity.ts'
 import type { KafkaResourceType } from './arn.ts'
 import type { ContextLookup } from './wildcard.ts'
 
@@ -23,6 +24,17 @@ export interface RequestContextInput {
   /** The cluster's tags, seen as aws:ResourceTag/<key> when the resource is the cluster. */
   resourceTags?: Readonly<Record<string, string>>
   extra?: Readonly<Record<string, ContextValue>>
+}
+
+/** The keys that describe who signed a request: aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalType, aws:username, aws:userid. */
+export function principalContext (principal: Principal): RequestContextInput {
+  return {
+    principalArn: principal.arn,
+    principalAccount: principal.accountId,
+    principalType: principal.kind === 'user' ? 'User' : 'AssumedRole',
+    username: principal.kind === 'user' ? principal.name : undefined,
+    userId: principal.userId
+  }
 }
 
 const RESOURCE_TAG_PREFIX = 'aws:resourcetag/'
