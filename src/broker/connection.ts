@@ -13,6 +13,7 @@ import type { Dispatcher } from './dispatcher.ts'
 import type { BrokerServices, ListenerName, RequestContext } from './handler.ts'
 import { ConnectionSession } from './session.ts'
 import { RequestAccess } from './request-access.ts'
+import type { ClusterArnParts } from '../security/iam/arn.ts'
 
 const API_VERSIONS_KEY = 18
 const SASL_AUTHENTICATE_KEY = 36
@@ -56,6 +57,8 @@ export class Connection {
   #isPausedForDrain = false
   #isClosed = false
   readonly #session: ConnectionSession
+  /** The connection's cluster as IAM resources name it: the same for every request. */
+  #clusterArn: ClusterArnParts | undefined
 
   constructor (socket: Socket, options: ConnectionOptions) {
     this.#socket = socket
@@ -171,7 +174,11 @@ export class Connection {
     this.#slots.push(slot)
     this.#updateReading()
     const context = this.#contextFor(apiKey, apiVersion, correlationId, clientId)
-    this.#refreshPolicies().then(() => handler.handle(request, context)).then(response => {
+    // Most requests find the principal's policies current and go straight to their handler.
+    const handled = this.#arePoliciesStale()
+      ? this.#refreshPolicies().then(() => handler.handle(request, context))
+      : handler.handle(request, context)
+    handled.then(response => {
       slot.chunks = response === undefined ? [] : encodeResponseFrame(handler.api, apiVersion, correlationId, response)
       if (this.#session.closeAfterResponse) slot.isLast = true
       this.#writeReady()
@@ -183,6 +190,7 @@ export class Connection {
 
   #contextFor (apiKey: number, apiVersion: number, correlationId: number, clientId: string | null): RequestContext {
     const { services, clusterId } = this.#options
+    this.#clusterArn ??= services.clusterArn(clusterId)
     return {
       apiVersion,
       correlationId,
@@ -193,7 +201,7 @@ export class Connection {
       services,
       logger: this.#logger,
       session: this.#session,
-      access: new RequestAccess(apiKey, this.#session, services.clusterArn(clusterId), this.#logger)
+      access: new RequestAccess(apiKey, this.#session, this.#clusterArn, this.#logger)
     }
   }
 
@@ -245,6 +253,10 @@ export class Connection {
   }
 
   /** Reloads the principal's policies once identities or policies changed anywhere (the Authorizer's generation moved). */
+  #arePoliciesStale (): boolean {
+    return this.#session.principal !== undefined && this.#session.policyGeneration !== this.#options.services.authorizer.generation
+  }
+
   async #refreshPolicies (): Promise<void> {
     const session = this.#session
     const { authorizer } = this.#options.services
