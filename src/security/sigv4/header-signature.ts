@@ -12,7 +12,7 @@ import {
   SIGV4_ALGORITHM
 } from './sigv4.ts'
 import type { CredentialLookup, SigV4Refused, SigV4Verification } from './verification.ts'
-import { checkSignatureAndCredential, parseCredentialScope, refuse } from './verification.ts'
+import { checkSignatureAndCredential, parseCredentialScope, refuse, verified } from './verification.ts'
 
 export const DEFAULT_HEADER_MAX_CLOCK_SKEW_MS = 15 * 60_000
 const MAX_AUTHORIZATION_LENGTH = 4096
@@ -120,16 +120,8 @@ export async function verifyHeaderSignature<Principal> (
     nowMs: clock.nowMs()
   })
   if (refused !== undefined) return refused
-  return {
-    ok: true,
-    accessKeyId: scope.accessKeyId,
-    principal: found.principal,
-    region: scope.region,
-    service: scope.service,
-    signedAtMs,
-    // Replaying the same signature is refused from this moment on.
-    expiresAtMs: Math.min(signedAtMs + maxSkewMs, found.expiresAtMs ?? Number.POSITIVE_INFINITY)
-  }
+  // Replaying the same signature is refused from signedAtMs + maxSkewMs on.
+  return verified(scope, found, signedAtMs, signedAtMs + maxSkewMs)
 }
 
 /** Lower-case name -> values in the order received. */

@@ -5,7 +5,7 @@ import type { Clock } from '../../common/clock.ts'
 import { systemClock } from '../../common/clock.ts'
 import { canonicalQuery, canonicalRequest, EMPTY_PAYLOAD_SHA256, parseAmzDate, SIGV4_ALGORITHM } from './sigv4.ts'
 import type { CredentialLookup, SigV4Verification } from './verification.ts'
-import { checkSignatureAndCredential, parseCredentialScope, refuse } from './verification.ts'
+import { checkSignatureAndCredential, parseCredentialScope, refuse, verified } from './verification.ts'
 
 export const MSK_IAM_SERVICE = 'kafka-cluster'
 export const MSK_IAM_CONNECT_ACTION = 'kafka-cluster:Connect'
@@ -96,13 +96,5 @@ export async function verifyPresignedConnect<Principal> (
     nowMs: (options.clock ?? systemClock).nowMs()
   })
   if (refused !== undefined) return refused
-  return {
-    ok: true,
-    accessKeyId: scope.accessKeyId,
-    principal: found.principal,
-    region: scope.region,
-    service: scope.service,
-    signedAtMs,
-    expiresAtMs: Math.min(signatureExpiresAtMs, found.expiresAtMs ?? Number.POSITIVE_INFINITY)
-  }
+  return verified(scope, found, signedAtMs, signatureExpiresAtMs)
 }

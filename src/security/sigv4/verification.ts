@@ -67,6 +67,21 @@ export function refuse (reason: SigV4FailureReason, message: string): SigV4Refus
   return { ok: false, reason, message }
 }
 
+/** A verified signature's result: valid until the earlier of `signatureExpiresAtMs` and the credential's own expiry. */
+export function verified<Principal> (
+  scope: CredentialScopeParts, credential: SigV4Credential<Principal>, signedAtMs: number, signatureExpiresAtMs: number
+): SigV4Verified<Principal> {
+  return {
+    ok: true,
+    accessKeyId: scope.accessKeyId,
+    principal: credential.principal,
+    region: scope.region,
+    service: scope.service,
+    signedAtMs,
+    expiresAtMs: Math.min(signatureExpiresAtMs, credential.expiresAtMs ?? Number.POSITIVE_INFINITY)
+  }
+}
+
 export interface CredentialScopeParts {
   accessKeyId: string
   date: string
