@@ -5,6 +5,7 @@ import net from 'node:net'
 import tls from 'node:tls'
 import type { Logger } from '../common/logger.ts'
 import { Connection, type ConnectionOptions } from './connection.ts'
+import { listenOn } from './listen.ts'
 
 export interface BrokerServerOptions extends Omit<ConnectionOptions, 'logger'> {
   logger: Logger
@@ -50,15 +51,7 @@ export class BrokerServer {
   }
 
   async listen (port: number, host: string): Promise<number> {
-    await new Promise<void>((resolve, reject) => {
-      this.#server.once('error', reject)
-      this.#server.listen(port, host, () => {
-        this.#server.off('error', reject)
-        resolve()
-      })
-    })
-    const address = this.#server.address()
-    const boundPort = typeof address === 'object' && address !== null ? address.port : port
+    const boundPort = await listenOn(this.#server, port, host)
     this.#logger.info({ host, port: boundPort, listener: this.#listener }, 'Kafka listener ready')
     return boundPort
   }

@@ -8,6 +8,7 @@ import type net from 'node:net'
 import tls from 'node:tls'
 import type { Logger } from '../common/logger.ts'
 import { normalizeHostName } from './cluster-host-names.ts'
+import { listenOn } from './listen.ts'
 
 /** What serves the connections of one cluster (a BrokerServer). */
 export interface SniRouteTarget {
@@ -81,15 +82,7 @@ export class SniRouter {
   }
 
   async listen (port: number, host: string): Promise<number> {
-    await new Promise<void>((resolve, reject) => {
-      this.#server.once('error', reject)
-      this.#server.listen(port, host, () => {
-        this.#server.off('error', reject)
-        resolve()
-      })
-    })
-    const address = this.#server.address()
-    this.#port = typeof address === 'object' && address !== null ? address.port : port
+    this.#port = await listenOn(this.#server, port, host)
     this.#logger.info({ host, port: this.#port }, 'cluster endpoint (SNI routing) ready')
     return this.#port
   }
