@@ -103,7 +103,9 @@ export class RequestAccess {
 
   /** The session's cached decision of the check's action on the resource, taken now if there is none. */
   #decide (check: KafkaApiCheck, resourceName: string | undefined): KafkaCheckResult {
-    const key = `${check.action ?? 'internal'}|${kafkaResourceArn(this.#cluster, check.resourceType, resourceName)}`
+    // A session serves one cluster, so action, resource type and name identify the decision
+    // without building the ARN (the name goes last: group ids may contain any character).
+    const key = `${check.action ?? 'internal'}|${check.resourceType}|${resourceName ?? ''}`
     let result = this.#session.decisions.get(key)
     if (result === undefined) {
       result = authorizeKafkaCheck(this.#session.policies, check, { cluster: this.#cluster, resourceName })

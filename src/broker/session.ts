@@ -22,7 +22,7 @@ export class ConnectionSession {
   policies: PolicySet = PolicySet.EMPTY
   /** The Authorizer generation `policies` and `decisions` were taken at. */
   policyGeneration = Number.NaN
-  /** Decisions (allowed or not, and why), by action and resource ARN. */
+  /** Decisions (allowed or not, and why), by action, resource type and name (the connection serves one cluster). */
   readonly decisions = new Map<string, KafkaCheckResult>()
   /** The response being written is the last: the connection closes after it (a failed authentication). */
   closeAfterResponse = false
