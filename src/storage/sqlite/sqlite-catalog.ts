@@ -394,11 +394,7 @@ export class SqliteCatalog extends SqliteIdentityCatalog implements Catalog {
 
   async completeTransaction (record: TransactionRecord, offsets: readonly PendingTxnOffset[]): Promise<void> {
     this.#writeTransaction(() => {
-      const byGroup = new Map<string, PendingTxnOffset[]>()
-      for (const offset of offsets) byGroup.set(offset.groupId, [...(byGroup.get(offset.groupId) ?? []), offset])
-      for (const [groupId, groupOffsets] of byGroup) {
-        this.#groups.commitOffsets(record.clusterId, groupId, groupOffsets.map(({ groupId: _, ...offset }) => offset))
-      }
+      for (const { groupId, ...offset } of offsets) this.#groups.commitOffsets(record.clusterId, groupId, [offset])
       this.#transactions.save(record)
     })
   }
