@@ -52,6 +52,11 @@ export interface SkiffConfig {
     maxPendingBytes: number
   }
   tailCacheBytes: number
+  /**
+   * Least room the V8 heap gets above its live size before a full garbage collection (0: V8's own
+   * sizing). Record batches count against it, so too little means a full GC every few MB produced.
+   */
+  heapHeadroomBytes: number
   limits: {
     /** Largest request frame accepted (MSK: 100 MiB request size). */
     maxRequestBytes: number
@@ -162,6 +167,7 @@ export function defaultConfig (): SkiffConfig {
     logLevel: 'info',
     flush: { bytes: 8 * MiB, ms: 0, maxPendingBytes: 64 * MiB },
     tailCacheBytes: 256 * MiB,
+    heapHeadroomBytes: 64 * MiB,
     limits: {
       maxRequestBytes: 100 * MiB,
       maxMessageBytes: 8 * MiB,
@@ -234,6 +240,7 @@ function fromEnvironment (env: NodeJS.ProcessEnv): SkiffConfigInput {
     objectStoreUrl: env.SKIFF_OBJECT_STORE_URL,
     logLevel: env.SKIFF_LOG_LEVEL,
     flush: { ms: number('SKIFF_FLUSH_MS'), bytes: number('SKIFF_FLUSH_BYTES') },
+    heapHeadroomBytes: number('SKIFF_HEAP_HEADROOM_BYTES'),
     limits: { consumerGroupsPerCluster: number('SKIFF_CONSUMER_GROUPS_PER_CLUSTER') },
     transactions: { abortCheckIntervalMs: number('SKIFF_TRANSACTION_ABORT_CHECK_INTERVAL_MS') },
     controlPlane: { host: env.SKIFF_API_HOST, port: number('SKIFF_API_PORT') },
@@ -303,6 +310,7 @@ function validate (config: SkiffConfig): void {
   if (config.clusterEndpoints.domain !== '') problems.push(...sniProblems(config))
   if (!(config.flush.ms >= 0)) problems.push('flush.ms must be >= 0')
   if (!(config.flush.bytes > 0)) problems.push('flush.bytes must be > 0')
+  if (!(config.heapHeadroomBytes >= 0)) problems.push('heapHeadroomBytes must be >= 0')
   if (config.limits.maxMessageBytes > config.limits.maxRequestBytes) problems.push('maxMessageBytes exceeds maxRequestBytes')
   if (!Number.isInteger(config.limits.defaultPartitions) || config.limits.defaultPartitions < 1) problems.push('defaultPartitions must be an integer >= 1')
   if (!Number.isInteger(config.limits.consumerGroupsPerCluster) || config.limits.consumerGroupsPerCluster < 0) {

@@ -6,6 +6,7 @@
 import type { Command } from 'commander'
 import { loadConfig } from '../../config/config.ts'
 import { startNode } from '../../app.ts'
+import { keepHeapHeadroom } from '../../common/heap-headroom.ts'
 
 interface UpOptions {
   dataDir?: string
@@ -92,6 +93,7 @@ export function registerUpCommand (program: Command): void {
         controlPlane: { enabled: options.api, port: portFlag('--api-port', options.apiPort), host: options.apiHost },
         flush: { ms: options.flushMs === undefined ? undefined : Number(options.flushMs) }
       })
+      if (config.heapHeadroomBytes > 0) keepHeapHeadroom(config.heapHeadroomBytes)
       const node = await startNode(config)
       const listeners = [
         node.ports.plaintext !== undefined ? `plaintext ${config.advertisedHost}:${node.ports.plaintext}` : undefined,
