@@ -70,7 +70,12 @@ export interface SkiffConfig {
     defaultPartitions: number
     /** Cap on retention.ms (24 h unless the operator raises it). */
     maxRetentionMs: number
-    /** Largest fetch response (55 MiB). */
+    /**
+     * Largest fetch response, Kafka's broker `fetch.max.bytes` (a first batch larger than this still
+     * goes out whole, KIP-74). MSK lets a request ask for up to 55 MB; a node builds each response
+     * in memory, so it answers at most 8 MiB. librdkafka consumers of many partitions also read
+     * faster so: a 50 MB answer overruns their fetch queue, and they then pause fetching for 1 s.
+     */
     maxFetchBytes: number
     /** Requests a connection may have in flight before its socket stops being read. */
     maxInFlightRequests: number
@@ -174,7 +179,7 @@ export function defaultConfig (): SkiffConfig {
       partitionsPerCluster: 120,
       defaultPartitions: 1,
       maxRetentionMs: 24 * 60 * 60 * 1000,
-      maxFetchBytes: 55 * MiB,
+      maxFetchBytes: 8 * MiB,
       maxInFlightRequests: 32,
       consumerGroupsPerCluster: 5
     },

@@ -147,7 +147,7 @@ export class LogEngine {
    */
   async readMany (requests: readonly ReadRequest[], totalMaxBytes: number): Promise<Array<ReadResult | KafkaError>> {
     const located = await Promise.all(requests.map(request => this.#locate(request)))
-    const plans: Array<{ request: ReadRequest, result: ReadResult, rows: BatchCoordinate[], limit: number, endOffset: number } | undefined> = []
+    const plans: Array<{ request: ReadRequest, result: ReadResult, rows: BatchCoordinate[], limit: number, endOffset: number, mayExceed: boolean } | undefined> = []
     let plannedBytes = 0
     for (const [index, request] of requests.entries()) {
       const found = located[index]!
@@ -155,14 +155,16 @@ export class LogEngine {
         plans.push(undefined)
         continue
       }
-      const limit = plannedBytes === 0
+      // Only the response's first batch may be larger than what is left (KIP-74).
+      const mayExceed = plannedBytes === 0
+      const limit = mayExceed
         ? Math.max(1, Math.min(request.maxBytes, totalMaxBytes))
         : Math.min(request.maxBytes, totalMaxBytes - plannedBytes)
       const { result, endOffset } = found
       if (found.cached !== undefined) {
         for (const batch of found.cached) {
           if (batch.baseOffset >= endOffset) break
-          if (result.bytes > 0 && result.bytes + batch.bytes.length > limit) break
+          if ((result.bytes > 0 || !mayExceed) && result.bytes + batch.bytes.length > limit) break
           if (limit <= 0) break
           result.chunks.push(batch.bytes)
           result.bytes += batch.bytes.length
@@ -180,16 +182,16 @@ export class LogEngine {
         rowBytes += row.size
       }
       plannedBytes += Math.min(rowBytes, Math.max(limit, 0))
-      plans.push({ request, result, rows, limit, endOffset })
+      plans.push({ request, result, rows, limit, endOffset, mayExceed })
     }
     const bytesOf = await this.#readRows(plans.flatMap(plan => plan?.rows ?? []))
     for (const plan of plans) {
       if (plan === undefined) continue
-      const { request, result, rows, limit, endOffset } = plan
+      const { request, result, rows, limit, endOffset, mayExceed } = plan
       for (const row of rows) {
         const bytes = bytesOf.get(row)!
         patchBaseOffsets(bytes, row.baseOffset)
-        const slice = sliceBatches(bytes, row.baseOffset, request.fetchOffset, limit - result.bytes, result.bytes === 0, endOffset)
+        const slice = sliceBatches(bytes, row.baseOffset, request.fetchOffset, limit - result.bytes, mayExceed && result.bytes === 0, endOffset)
         if (slice.bytes.length > 0) {
           result.chunks.push(slice.bytes)
           result.bytes += slice.bytes.length

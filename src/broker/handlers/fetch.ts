@@ -148,6 +148,20 @@ function groupByTopic (results: PartitionResult[], unknown: FetchableTopicRespon
   return [...byTopic.values(), ...unknown]
 }
 
+/**
+ * Partitions that got records go to the end of the session's order, so that the next incremental
+ * response's byte budget goes first to those that got none (as in Kafka's fetch sessions).
+ */
+function moveServedToEnd (session: FetchSession, results: PartitionResult[]): void {
+  for (const { entry, data } of results) {
+    if (!Array.isArray(data.records) || data.records.length === 0) continue
+    const key = sessionPartitionKey(entry.topicId, entry.partition)
+    if (session.partitions.get(key) !== entry) continue
+    session.partitions.delete(key)
+    session.partitions.set(key, entry)
+  }
+}
+
 /** Applies an incremental request to its session: updated and new partitions, forgotten ones removed. */
 function updateSession (session: FetchSession, request: FetchRequest, resolved: SessionPartition[], context: RequestContext): void {
   for (const entry of resolved) {
@@ -217,8 +231,10 @@ export const fetchHandler = defineHandler({
       entry.lastLogStartOffset = data.logStartOffset
     }
     if (session !== undefined) {
-      session.nextEpoch++
       session.lastUsedMs = services.clock.nowMs()
+      // A new session expects epoch 1 next (its nextEpoch already); an incremental one the epoch after this.
+      if (isIncremental) session.nextEpoch++
+      moveServedToEnd(session, read.results)
     }
     return {
       throttleTimeMs: 0,
