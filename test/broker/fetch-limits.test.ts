@@ -3,9 +3,10 @@
 // incremental fetch sessions (KIP-227) giving the budget first to partitions that got nothing last
 // time, as Kafka's sessions do.
 import assert from 'node:assert/strict'
-import { test } from 'node:test'
-import { FetchApi, type FetchRequest } from '../../src/protocol/messages/fetch.ts'
+import { test, type TestContext } from 'node:test'
+import { FetchApi, type FetchRequest, type FetchResponse } from '../../src/protocol/messages/fetch.ts'
 import { ZERO_UUID } from '../../src/protocol/primitives/reader.ts'
+import type { RecordsInput } from '../../src/protocol/primitives/writer.ts'
 import { buildRecordBatch } from '../../src/protocol/records/record-batch-builder.ts'
 import { produceBatch, splitBatches } from '../helpers/records.ts'
 import { startTestNode } from '../helpers/start-node.ts'
@@ -14,6 +15,7 @@ import { createTopics, WireClient } from '../helpers/wire-client.ts'
 const KiB = 1024
 const MiB = 1024 * KiB
 
+/** One batch of `count` records of `valueBytes` each. */
 function batchOf (valueBytes: number, count = 1): Buffer {
   return buildRecordBatch({ records: Array.from({ length: count }, (_, index) => ({ value: Buffer.alloc(valueBytes, 97 + index) })) })
 }
@@ -44,9 +46,9 @@ function fetchRequest (
 }
 
 /** Record bytes per partition index in a Fetch response. */
-function bytesByPartition (response: Awaited<ReturnType<WireClient['request']>>): Map<number, number> {
+function bytesByPartition (response: FetchResponse<RecordsInput>): Map<number, number> {
   const result = new Map<number, number>()
-  for (const topic of (response as { responses: Array<{ partitions: Array<{ partitionIndex: number, records: Buffer | Buffer[] | null }> }> }).responses) {
+  for (const topic of response.responses) {
     for (const partition of topic.partitions) {
       const records = Array.isArray(partition.records) ? Buffer.concat(partition.records) : partition.records
       result.set(partition.partitionIndex, records?.length ?? 0)
@@ -55,15 +57,21 @@ function bytesByPartition (response: Awaited<ReturnType<WireClient['request']>>)
   return result
 }
 
-test('a Fetch asking for 50 MiB gets at most the node\'s 8 MiB, and a first batch over the request\'s limits still whole', async t => {
+/** A node with `topic` whose every partition holds `batchCount` batches of one `valueBytes` record, and a client. */
+async function nodeWithBatches (t: TestContext, topic: string, partitions: number, batchCount: number, valueBytes: number) {
   const { bootstrap } = await startTestNode(t)
-  await createTopics(bootstrap, [{ name: 'big', partitions: 4 }])
+  await createTopics(bootstrap, [{ name: topic, partitions }])
   const client = await WireClient.connect(bootstrap)
   t.after(() => client.close())
-  // 4 partitions x 3 MiB: 12 MiB in all, more than the node answers in one response.
-  for (let partition = 0; partition < 4; partition++) {
-    for (let index = 0; index < 3; index++) assert.equal((await produceBatch(client, 'big', partition, batchOf(1000 * KiB))).errorCode, 0)
+  for (let partition = 0; partition < partitions; partition++) {
+    for (let index = 0; index < batchCount; index++) assert.equal((await produceBatch(client, topic, partition, batchOf(valueBytes))).errorCode, 0)
   }
+  return { bootstrap, client }
+}
+
+test('a Fetch asking for 50 MiB gets at most the node\'s 8 MiB, and a first batch over the request\'s limits still whole', async t => {
+  // 4 partitions x 3 batches of 1000 KiB: about 12 MB, more than the node answers in one response.
+  const { bootstrap, client } = await nodeWithBatches(t, 'big', 4, 3, 1000 * KiB)
   const response = await client.request(FetchApi, 11, fetchRequest('big', [0, 0, 0, 0], { maxBytes: 50 * MiB, partitionMaxBytes: 10 * MiB }))
   const total = [...bytesByPartition(response).values()].reduce((sum, bytes) => sum + bytes, 0)
   assert.ok(total > 4 * 1000 * KiB, `only ${total} bytes came back`)
@@ -81,13 +89,7 @@ test('a Fetch asking for 50 MiB gets at most the node\'s 8 MiB, and a first batc
 })
 
 test('an incremental fetch session gives the budget first to the partitions that got nothing last time', async t => {
-  const { bootstrap } = await startTestNode(t)
-  await createTopics(bootstrap, [{ name: 'fair', partitions: 3 }])
-  const client = await WireClient.connect(bootstrap)
-  t.after(() => client.close())
-  for (let partition = 0; partition < 3; partition++) {
-    for (let index = 0; index < 4; index++) assert.equal((await produceBatch(client, 'fair', partition, batchOf(10 * KiB))).errorCode, 0)
-  }
+  const { client } = await nodeWithBatches(t, 'fair', 3, 4, 10 * KiB)
   // A 1-byte budget: each response carries one batch of one partition (KIP-74).
   const limits = { maxBytes: 1, partitionMaxBytes: 1 * MiB }
   const offsets = [0, 0, 0]
