@@ -24,7 +24,9 @@ import sys
 import time
 
 from confluent_kafka import Consumer, Producer
-from kafka import KafkaConsumer, KafkaProducer
+from kafka import KafkaConsumer
+
+from kafka_python_guide import produce as guide_produce
 
 
 def emit(**fields):
@@ -57,28 +59,7 @@ def kafka_python_security(cafile, tokenfile):
 
 
 def kafka_python_produce(bootstrap, topic, count, cafile, tokenfile):
-    producer = KafkaProducer(
-        bootstrap_servers=[bootstrap],
-        value_serializer=lambda v: json.dumps(v).encode('utf-8'),
-        key_serializer=lambda k: k.encode('utf-8') if k else None,
-        acks='all',
-        retries=3,
-        batch_size=16384,
-        linger_ms=5,
-        **kafka_python_security(cafile, tokenfile),
-    )
-    sent = []
-    for i in range(count):
-        event = {'userId': f'user-{i % 50}', 'eventType': 'page_view', 'page': f'/product/{i}', 'timestamp': 1707753600000 + i}
-        future = producer.send(topic, key=event['userId'], value=event)
-        if i % 10 == 0:
-            future.get(timeout=30)
-        sent.append((event, future))
-    producer.flush()
-    for event, future in sent:
-        metadata = future.get(timeout=30)
-        emit(partition=metadata.partition, offset=metadata.offset, key=event['userId'], value=event)
-    producer.close()
+    guide_produce(bootstrap, topic, count, **kafka_python_security(cafile, tokenfile))
 
 
 def kafka_python_consumer(bootstrap, topic, cafile, tokenfile, group):

@@ -12,8 +12,9 @@ import time
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 
-def produce(bootstrap, topic, count):
+def produce(bootstrap, topic, count, **security):
     # As in the guide: acks='all', retries, 16 KiB batches, 5 ms linger, JSON values, string keys.
+    # `security`: the guide's TLS and IAM settings, when iam_python_clients.py runs it.
     producer = KafkaProducer(
         bootstrap_servers=[bootstrap],
         value_serializer=lambda v: json.dumps(v).encode('utf-8'),
@@ -22,6 +23,7 @@ def produce(bootstrap, topic, count):
         retries=3,
         batch_size=16384,
         linger_ms=5,
+        **security,
     )
     sent = []
     for i in range(count):
@@ -38,7 +40,7 @@ def produce(bootstrap, topic, count):
     producer.flush()
     for event, future in sent:
         metadata = future.get(timeout=30)
-        print(json.dumps({'partition': metadata.partition, 'offset': metadata.offset, 'key': event['userId'], 'value': event}))
+        print(json.dumps({'partition': metadata.partition, 'offset': metadata.offset, 'key': event['userId'], 'value': event}), flush=True)
     producer.close()
 
 
