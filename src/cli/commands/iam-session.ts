@@ -50,10 +50,6 @@ export async function readPolicyDocument (value: string): Promise<string> {
   }
 }
 
-export function isoDate (ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
-}
-
 /** Lines of aligned columns under a header; `(none)` when there are no rows. */
 export function table (header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
   if (rows.length === 0) return '(none)\n'

@@ -5,9 +5,9 @@ import type { Command } from 'commander'
 import { compilePolicy } from '../../security/iam/compiled-policy.ts'
 import { PolicySet, explainDecision } from '../../security/iam/policy-evaluator.ts'
 import { ADMIN_PROFILE } from '../../security/bootstrap-identities.ts'
-import type { ManagedPolicyRecord, UserRecord } from '../../storage/catalog-identities.ts'
-import type { AccessKeySummary } from '../../security/identity-store.ts'
-import { type IamOptions, isoDate, readPolicyDocument, table, withIdentities } from './iam-session.ts'
+import { accessKeyMetadataShape, policyShape, userShape } from '../../control-plane/iam/iam-shapes.ts'
+import { isoDate } from '../../control-plane/query/xml.ts'
+import { type IamOptions, readPolicyDocument, table, withIdentities } from './iam-session.ts'
 
 type Action<T> = (options: T & IamOptions) => Promise<void>
 
@@ -18,27 +18,6 @@ function subcommand<T> (parent: Command, name: string, description: string, acti
     .option('-d, --data-dir <dir>', 'data directory (default .skiff, env SKIFF_DATA_DIR)')
     .option('--output <format>', 'text or json', 'text')
     .action(action)
-}
-
-function userJson (user: UserRecord) {
-  return { Path: user.path, UserName: user.userName, UserId: user.userId, Arn: user.arn, CreateDate: isoDate(user.createdAtMs) }
-}
-
-function keyJson (key: AccessKeySummary) {
-  return { UserName: key.userName, AccessKeyId: key.accessKeyId, Status: key.status, CreateDate: isoDate(key.createdAtMs) }
-}
-
-function policyJson (policy: ManagedPolicyRecord) {
-  return {
-    PolicyName: policy.policyName,
-    PolicyId: policy.policyId,
-    Arn: policy.arn,
-    Path: policy.path,
-    DefaultVersionId: policy.defaultVersionId,
-    AttachmentCount: policy.attachmentCount,
-    CreateDate: isoDate(policy.createdAtMs),
-    UpdateDate: isoDate(policy.updatedAtMs)
-  }
 }
 
 export function registerIamCommand (program: Command): void {
@@ -55,14 +34,14 @@ export function registerIamCommand (program: Command): void {
   subcommand<{ userName: string, path?: string }>(iam, 'create-user', 'create an IAM user', async options => {
     await withIdentities(options, async ({ store, accountId, print }) => {
       const user = await store.createUser(accountId, { userName: options.userName, path: options.path })
-      print({ User: userJson(user) }, () => `Created user ${user.userName} (${user.arn})\n`)
+      print({ User: userShape(user) }, () => `Created user ${user.userName} (${user.arn})\n`)
     })
   }).requiredOption('--user-name <name>', 'the user\'s name').option('--path <path>', 'IAM path such as /team/ (default /)')
 
   subcommand(iam, 'list-users', 'list the IAM users', async options => {
     await withIdentities(options, async ({ store, accountId, print }) => {
       const users = await store.listUsers(accountId)
-      print({ Users: users.map(userJson) }, () => table(['NAME', 'USER ID', 'CREATED', 'ARN'], users.map(user =>
+      print({ Users: users.map(userShape) }, () => table(['NAME', 'USER ID', 'CREATED', 'ARN'], users.map(user =>
         [user.userName, user.userId, isoDate(user.createdAtMs), user.arn])))
     })
   })
@@ -77,7 +56,7 @@ export function registerIamCommand (program: Command): void {
   subcommand<{ userName: string }>(iam, 'create-access-key', 'create an access key for a user; the secret is shown only now', async options => {
     await withIdentities(options, async ({ store, accountId, print }) => {
       const key = await store.createAccessKey(accountId, options.userName)
-      print({ AccessKey: { ...keyJson(key), SecretAccessKey: key.secretAccessKey } }, () =>
+      print({ AccessKey: { ...accessKeyMetadataShape(key), SecretAccessKey: key.secretAccessKey } }, () =>
         `aws_access_key_id = ${key.accessKeyId}\naws_secret_access_key = ${key.secretAccessKey}\n(the secret is not shown again)\n`)
     })
   }).requiredOption('--user-name <name>', 'the user\'s name')
@@ -85,7 +64,7 @@ export function registerIamCommand (program: Command): void {
   subcommand<{ userName: string }>(iam, 'list-access-keys', 'list a user\'s access keys (never their secrets)', async options => {
     await withIdentities(options, async ({ store, accountId, print }) => {
       const keys = await store.listAccessKeys(accountId, options.userName)
-      print({ AccessKeyMetadata: keys.map(keyJson) }, () => table(['ACCESS KEY ID', 'STATUS', 'CREATED', 'LAST USED'], keys.map(key =>
+      print({ AccessKeyMetadata: keys.map(accessKeyMetadataShape) }, () => table(['ACCESS KEY ID', 'STATUS', 'CREATED', 'LAST USED'], keys.map(key =>
         [key.accessKeyId, key.status, isoDate(key.createdAtMs), key.lastUsedAtMs === null ? '-' : isoDate(key.lastUsedAtMs)])))
     })
   }).requiredOption('--user-name <name>', 'the user\'s name')
@@ -143,7 +122,7 @@ function registerPolicyCommands (iam: Command): void {
     const document = await readPolicyDocument(options.policyDocument)
     await withIdentities(options, async ({ store, accountId, print }) => {
       const policy = await store.policies.createPolicy(accountId, { policyName: options.policyName, path: options.path, description: options.description, document })
-      print({ Policy: policyJson(policy) }, () => `Created policy ${policy.arn}\n`)
+      print({ Policy: policyShape(policy) }, () => `Created policy ${policy.arn}\n`)
     })
   }).requiredOption('--policy-name <name>', 'the policy\'s name').requiredOption('--policy-document <json>', 'the policy JSON, or file://path')
     .option('--path <path>', 'IAM path (default /)').option('--description <text>', 'what the policy is for')
@@ -151,7 +130,7 @@ function registerPolicyCommands (iam: Command): void {
   subcommand(iam, 'list-policies', 'list the managed policies', async options => {
     await withIdentities(options, async ({ store, accountId, print }) => {
       const policies = await store.policies.listPolicies(accountId)
-      print({ Policies: policies.map(policyJson) }, () => table(['NAME', 'ATTACHMENTS', 'ARN'], policies.map(policy =>
+      print({ Policies: policies.map(policyShape) }, () => table(['NAME', 'ATTACHMENTS', 'ARN'], policies.map(policy =>
         [policy.policyName, String(policy.attachmentCount), policy.arn])))
     })
   })

@@ -5,7 +5,7 @@ import { pageOf, pagingXml } from '../query/paging.ts'
 import type { QueryOperationContext } from '../query/query-operation.ts'
 import type { XmlObject } from '../query/xml.ts'
 import { pathPrefixOf } from './iam-resources.ts'
-import { attachedPolicyXml, policyDocumentXml } from './iam-shapes.ts'
+import { attachedPolicyShape, policyDocumentXml } from './iam-shapes.ts'
 
 export function holderNameParameter (holderType: PolicyHolderType): 'UserName' | 'RoleName' {
   return holderType === 'user' ? 'UserName' : 'RoleName'
@@ -54,5 +54,5 @@ export async function listAttachedPolicies (context: QueryOperationContext, hold
   const policies = (await context.store.policies.listAttachedPolicies(context.accountId, holderType, context.params.required(holderNameParameter(holderType))))
     .filter(policy => policy.path.startsWith(prefix))
   const page = pageOf(policies, context.params, policy => policy.policyName)
-  return { AttachedPolicies: page.items.map(attachedPolicyXml), ...pagingXml(page) }
+  return { AttachedPolicies: page.items.map(attachedPolicyShape), ...pagingXml(page) }
 }

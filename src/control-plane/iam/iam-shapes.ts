@@ -1,5 +1,6 @@
 // IAM's response shapes (User, Role, Policy, AttachedPolicy, AccessKeyMetadata) from the identity
-// records, member for member as the IAM API model orders them. Policy documents are URL-encoded,
+// records, member for member as the IAM API model orders them: written as XML by the query API,
+// and printed as JSON by `skiff iam --output json`, as the AWS CLI prints them. Policy documents are URL-encoded,
 // as IAM returns them and as the AWS CLI and SDKs decode them.
 import type { AccessKeySummary } from '../../security/identity-store.ts'
 import type { ManagedPolicyRecord, RoleRecord, UserRecord } from '../../storage/catalog-identities.ts'
@@ -9,12 +10,12 @@ export function policyDocumentXml (document: string): string {
   return encodeURIComponent(document)
 }
 
-export function userXml (user: UserRecord): XmlObject {
+export function userShape (user: UserRecord): XmlObject {
   return { Path: user.path, UserName: user.userName, UserId: user.userId, Arn: user.arn, CreateDate: isoDate(user.createdAtMs) }
 }
 
 /** GetRole and CreateRole carry the trust policy; ListRoles does too, as IAM's does. */
-export function roleXml (role: RoleRecord): XmlObject {
+export function roleShape (role: RoleRecord): XmlObject {
   return {
     Path: role.path,
     RoleName: role.roleName,
@@ -27,7 +28,7 @@ export function roleXml (role: RoleRecord): XmlObject {
   }
 }
 
-export function policyXml (policy: ManagedPolicyRecord): XmlObject {
+export function policyShape (policy: ManagedPolicyRecord): XmlObject {
   return {
     PolicyName: policy.policyName,
     PolicyId: policy.policyId,
@@ -43,10 +44,10 @@ export function policyXml (policy: ManagedPolicyRecord): XmlObject {
   }
 }
 
-export function attachedPolicyXml (policy: ManagedPolicyRecord): XmlObject {
+export function attachedPolicyShape (policy: ManagedPolicyRecord): XmlObject {
   return { PolicyName: policy.policyName, PolicyArn: policy.arn }
 }
 
-export function accessKeyMetadataXml (key: AccessKeySummary): XmlObject {
+export function accessKeyMetadataShape (key: AccessKeySummary): XmlObject {
   return { UserName: key.userName, AccessKeyId: key.accessKeyId, Status: key.status, CreateDate: isoDate(key.createdAtMs) }
 }

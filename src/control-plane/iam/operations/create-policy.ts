@@ -2,7 +2,7 @@
 // LimitExceeded past 6144 characters); checked on the ARN the policy will have.
 import { iamPolicyArn } from '../../../security/iam/control-plane-actions.ts'
 import { defineQueryOperation } from '../../query/query-operation.ts'
-import { policyXml } from '../iam-shapes.ts'
+import { policyShape } from '../iam-shapes.ts'
 
 export const createPolicy = defineQueryOperation({
   service: 'iam',
@@ -18,6 +18,6 @@ export const createPolicy = defineQueryOperation({
       description: params.optional('Description'),
       document: params.required('PolicyDocument')
     })
-    return { Policy: policyXml(policy) }
+    return { Policy: policyShape(policy) }
   }
 })

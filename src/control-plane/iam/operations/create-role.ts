@@ -2,7 +2,7 @@
 // Description and MaxSessionDuration (3600 to 43200 s); checked on the ARN the role will have.
 import { iamRoleArn } from '../../../security/iam/control-plane-actions.ts'
 import { defineQueryOperation } from '../../query/query-operation.ts'
-import { roleXml } from '../iam-shapes.ts'
+import { roleShape } from '../iam-shapes.ts'
 
 export const createRole = defineQueryOperation({
   service: 'iam',
@@ -19,6 +19,6 @@ export const createRole = defineQueryOperation({
       maxSessionDurationSec: params.integer('MaxSessionDuration', 3600, 43200),
       description: params.optional('Description')
     })
-    return { Role: roleXml(role) }
+    return { Role: roleShape(role) }
   }
 })

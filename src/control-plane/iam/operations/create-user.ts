@@ -1,7 +1,7 @@
 // IAM CreateUser: a user at Path (default `/`); checked on the ARN the user will have.
 import { iamUserArn } from '../../../security/iam/control-plane-actions.ts'
 import { defineQueryOperation } from '../../query/query-operation.ts'
-import { userXml } from '../iam-shapes.ts'
+import { userShape } from '../iam-shapes.ts'
 
 export const createUser = defineQueryOperation({
   service: 'iam',
@@ -12,6 +12,6 @@ export const createUser = defineQueryOperation({
   async run ({ params, store, accountId }) {
     params.refuseUnsupported(['PermissionsBoundary', 'Tags'], 'permissions boundaries and IAM tags are not kept')
     const user = await store.createUser(accountId, { userName: params.required('UserName'), path: params.optional('Path') })
-    return { User: userXml(user) }
+    return { User: userShape(user) }
   }
 })

@@ -1,7 +1,7 @@
 // IAM GetPolicy: a managed policy of the account by ARN (without its document, as in IAM).
 import { defineQueryOperation } from '../../query/query-operation.ts'
 import { policyResource } from '../iam-resources.ts'
-import { policyXml } from '../iam-shapes.ts'
+import { policyShape } from '../iam-shapes.ts'
 
 export const getPolicy = defineQueryOperation({
   service: 'iam',
@@ -10,6 +10,6 @@ export const getPolicy = defineQueryOperation({
   isMutating: false,
   resource: policyResource,
   async run ({ params, store, accountId }) {
-    return { Policy: policyXml(await store.policies.getPolicy(accountId, params.required('PolicyArn'))) }
+    return { Policy: policyShape(await store.policies.getPolicy(accountId, params.required('PolicyArn'))) }
   }
 })

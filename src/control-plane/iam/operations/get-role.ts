@@ -1,7 +1,7 @@
 // IAM GetRole: the role with its URL-encoded trust policy.
 import { defineQueryOperation } from '../../query/query-operation.ts'
 import { roleResource } from '../iam-resources.ts'
-import { roleXml } from '../iam-shapes.ts'
+import { roleShape } from '../iam-shapes.ts'
 
 export const getRole = defineQueryOperation({
   service: 'iam',
@@ -10,6 +10,6 @@ export const getRole = defineQueryOperation({
   isMutating: false,
   resource: roleResource,
   async run ({ params, store, accountId }) {
-    return { Role: roleXml(await store.getRole(accountId, params.required('RoleName'))) }
+    return { Role: roleShape(await store.getRole(accountId, params.required('RoleName'))) }
   }
 })

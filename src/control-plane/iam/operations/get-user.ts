@@ -1,7 +1,7 @@
 // IAM GetUser: the named user, or without UserName the calling user (an error for role sessions).
 import { defineQueryOperation } from '../../query/query-operation.ts'
 import { userNameOrCaller, userOrCallerResource } from '../iam-resources.ts'
-import { userXml } from '../iam-shapes.ts'
+import { userShape } from '../iam-shapes.ts'
 
 export const getUser = defineQueryOperation({
   service: 'iam',
@@ -10,6 +10,6 @@ export const getUser = defineQueryOperation({
   isMutating: false,
   resource: userOrCallerResource,
   async run (context) {
-    return { User: userXml(await context.store.getUser(context.accountId, userNameOrCaller(context))) }
+    return { User: userShape(await context.store.getUser(context.accountId, userNameOrCaller(context))) }
   }
 })

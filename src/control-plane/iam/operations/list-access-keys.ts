@@ -2,7 +2,7 @@
 import { pageOf, pagingXml } from '../../query/paging.ts'
 import { defineQueryOperation } from '../../query/query-operation.ts'
 import { userNameOrCaller, userOrCallerResource } from '../iam-resources.ts'
-import { accessKeyMetadataXml } from '../iam-shapes.ts'
+import { accessKeyMetadataShape } from '../iam-shapes.ts'
 
 export const listAccessKeys = defineQueryOperation({
   service: 'iam',
@@ -13,6 +13,6 @@ export const listAccessKeys = defineQueryOperation({
   async run (context) {
     const keys = await context.store.listAccessKeys(context.accountId, userNameOrCaller(context))
     const page = pageOf(keys, context.params, key => key.accessKeyId)
-    return { AccessKeyMetadata: page.items.map(accessKeyMetadataXml), ...pagingXml(page) }
+    return { AccessKeyMetadata: page.items.map(accessKeyMetadataShape), ...pagingXml(page) }
   }
 })

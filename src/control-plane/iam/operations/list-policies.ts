@@ -4,7 +4,7 @@ import { pageOf, pagingXml } from '../../query/paging.ts'
 import { validationError } from '../../query/query-errors.ts'
 import { defineQueryOperation } from '../../query/query-operation.ts'
 import { ANY_RESOURCE, pathPrefixOf } from '../iam-resources.ts'
-import { policyXml } from '../iam-shapes.ts'
+import { policyShape } from '../iam-shapes.ts'
 
 export const listPolicies = defineQueryOperation({
   service: 'iam',
@@ -24,6 +24,6 @@ export const listPolicies = defineQueryOperation({
       ? []
       : await context.store.policies.listPolicies(context.accountId, { isOnlyAttached, pathPrefix })
     const page = pageOf(policies, params, policy => policy.policyName)
-    return { Policies: page.items.map(policyXml), ...pagingXml(page) }
+    return { Policies: page.items.map(policyShape), ...pagingXml(page) }
   }
 })

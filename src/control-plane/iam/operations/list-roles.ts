@@ -2,7 +2,7 @@
 import { pageOf, pagingXml } from '../../query/paging.ts'
 import { defineQueryOperation } from '../../query/query-operation.ts'
 import { ANY_RESOURCE, pathPrefixOf } from '../iam-resources.ts'
-import { roleXml } from '../iam-shapes.ts'
+import { roleShape } from '../iam-shapes.ts'
 
 export const listRoles = defineQueryOperation({
   service: 'iam',
@@ -13,6 +13,6 @@ export const listRoles = defineQueryOperation({
   async run (context) {
     const roles = await context.store.listRoles(context.accountId, pathPrefixOf(context))
     const page = pageOf(roles, context.params, role => role.roleName)
-    return { Roles: page.items.map(roleXml), ...pagingXml(page) }
+    return { Roles: page.items.map(roleShape), ...pagingXml(page) }
   }
 })

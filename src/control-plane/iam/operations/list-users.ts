@@ -2,7 +2,7 @@
 import { pageOf, pagingXml } from '../../query/paging.ts'
 import { defineQueryOperation } from '../../query/query-operation.ts'
 import { ANY_RESOURCE, pathPrefixOf } from '../iam-resources.ts'
-import { userXml } from '../iam-shapes.ts'
+import { userShape } from '../iam-shapes.ts'
 
 export const listUsers = defineQueryOperation({
   service: 'iam',
@@ -13,6 +13,6 @@ export const listUsers = defineQueryOperation({
   async run (context) {
     const users = await context.store.listUsers(context.accountId, pathPrefixOf(context))
     const page = pageOf(users, context.params, user => user.userName)
-    return { Users: page.items.map(userXml), ...pagingXml(page) }
+    return { Users: page.items.map(userShape), ...pagingXml(page) }
   }
 })
