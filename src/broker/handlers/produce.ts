@@ -93,8 +93,7 @@ export const produceHandler = defineHandler({
   api: ProduceApi,
   versions: { min: 0, max: 11 },
   async handle (request: ProduceRequest, context) {
-    const { services, clusterId } = context
-    const { access } = context
+    const { services, clusterId, access } = context
     const refusal = context.apiVersion < 3
       ? { errorCode: ErrorCode.UNSUPPORTED_VERSION, message: `Produce v${context.apiVersion} is not supported: use v3 or later` }
       : request.acks !== 0 && request.acks !== 1 && request.acks !== -1
